@@ -1,0 +1,26 @@
+/** `shoppe doctor`: the tools, their versions and whether they match the pins. */
+import type { Command } from "commander";
+import { type DoctorResult, doctor } from "../../actions/doctor.js";
+import type { Kit } from "../kit.js";
+import { renderTable } from "../table.js";
+
+function human(r: DoctorResult): string {
+  const table = renderTable(
+    ["tool", "pinned", "found", "status", "path"],
+    r.tools.map((t) => [t.name, t.pinned ?? "-", t.version ?? "-", t.status, t.found ?? "-"]),
+  );
+  const hint = r.ok ? "" : "\nrun scripts/install-tools to install the pinned versions";
+  return `${table}${hint}`;
+}
+
+/** Registers `doctor`. */
+export function register(program: Command, kit: Kit): void {
+  program
+    .command("doctor")
+    .description("list every tool the project uses, its version, and whether it matches the pin")
+    .action(async (_opts, cmd: Command) => {
+      const result = await doctor(kit.context(cmd));
+      kit.print(cmd, result, human);
+      if (!result.ok) kit.fail(1);
+    });
+}

@@ -1,0 +1,11 @@
+/** The command table: each module registers one command (or one group) on the program. */
+import type { Command } from "commander";
+import type { Kit } from "../kit.js";
+import * as doctor from "./doctor.js";
+
+const COMMANDS: { register(program: Command, kit: Kit): void }[] = [doctor];
+
+/** Registers every command. */
+export function registerCommands(program: Command, kit: Kit): void {
+  for (const c of COMMANDS) c.register(program, kit);
+}

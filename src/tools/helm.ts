@@ -1,0 +1,129 @@
+/**
+ * Typed methods over the real helm binary. Arguments are composed as argv arrays, never a
+ * shell string; failures surface as CommandError from the runner with the full command line.
+ */
+import path from "node:path";
+import type { Runner, RunOptions } from "../exec/runner.js";
+import { requireTool } from "./locate.js";
+
+/** Which pinned helm major to run: v4 (default) or the last v3 beside it. */
+export type HelmMajor = "v4" | "v3";
+
+/** The binary name install-tools links for each major. */
+export const HELM_BINARY: Record<HelmMajor, string> = { v4: "helm", v3: "helm3" };
+
+/** Options common to commands that render a chart. */
+export interface TemplateOptions {
+  releaseName: string;
+  namespace?: string;
+  valuesFiles?: string[];
+  set?: Record<string, string>;
+  kubeVersion?: string;
+  /** Extra API versions to report as available (`--api-versions`), e.g. CRD groups. */
+  apiVersions?: string[];
+  includeCrds?: boolean;
+}
+
+/** One helm binary with an isolated home, so tests and CI never touch ~/.config/helm. */
+export class Helm {
+  constructor(
+    private readonly runner: Runner,
+    /** Absolute path of the helm executable. */
+    readonly binary: string,
+    /** Environment for every call: HELM_CACHE_HOME, HELM_CONFIG_HOME, HELM_DATA_HOME, … */
+    private readonly env: Record<string, string | undefined> = {},
+  ) {}
+
+  private run(args: string[], options: RunOptions = {}) {
+    return this.runner.run(this.binary, args, { ...options, env: { ...this.env, ...options.env } });
+  }
+
+  /** `helm version --template {{.Version}}`, e.g. "v4.3.1". */
+  async version(): Promise<string> {
+    return (await this.run(["version", "--template", "{{.Version}}"])).stdout.trim();
+  }
+
+  /** `helm repo add` (idempotent with --force-update). */
+  async repoAdd(name: string, url: string): Promise<void> {
+    await this.run(["repo", "add", name, url, "--force-update"]);
+  }
+
+  /** `helm dependency build` (from Chart.lock) or `update` (re-resolve, rewrite the lock). */
+  async dependency(mode: "build" | "update", chartDir: string): Promise<string> {
+    return (await this.run(["dependency", mode, chartDir])).stdout;
+  }
+
+  /** `helm lint --strict` with the given values files; returns helm's report. */
+  async lint(chartDir: string, valuesFiles: string[] = [], kubeVersion?: string): Promise<string> {
+    const args = ["lint", chartDir, "--strict", ...valuesFiles.flatMap((f) => ["--values", f])];
+    if (kubeVersion) args.push("--kube-version", kubeVersion);
+    return (await this.run(args)).stdout;
+  }
+
+  /** `helm template`: the rendered multi-document YAML. */
+  async template(chart: string, o: TemplateOptions): Promise<string> {
+    const args = ["template", o.releaseName, chart];
+    if (o.namespace) args.push("--namespace", o.namespace);
+    for (const f of o.valuesFiles ?? []) args.push("--values", f);
+    for (const [k, v] of Object.entries(o.set ?? {})) args.push("--set", `${k}=${v}`);
+    if (o.kubeVersion) args.push("--kube-version", o.kubeVersion);
+    for (const a of o.apiVersions ?? []) args.push("--api-versions", a);
+    if (o.includeCrds) args.push("--include-crds");
+    return (await this.run(args)).stdout;
+  }
+
+  /** `helm package` into `destination`; returns the path of the .tgz helm reports. */
+  async package(chartDir: string, destination: string): Promise<string> {
+    const { stdout } = await this.run(["package", chartDir, "--destination", destination]);
+    const m = /saved it to:\s*(\S+)/i.exec(stdout);
+    return m?.[1] ?? stdout.trim();
+  }
+
+  /** `helm push <tgz> oci://…`; `plainHttp` for a loopback registry without TLS. */
+  async push(tgz: string, remote: string, plainHttp = false): Promise<string> {
+    const args = ["push", tgz, remote];
+    if (plainHttp) args.push("--plain-http");
+    return (await this.run(args)).stdout;
+  }
+
+  /** `helm repo index` for a directory of packaged charts. */
+  async repoIndex(dir: string, url?: string): Promise<void> {
+    await this.run(url ? ["repo", "index", dir, "--url", url] : ["repo", "index", dir]);
+  }
+
+  /** `helm install` (waits when asked) into the cluster the kubeconfig names. */
+  async install(
+    releaseName: string,
+    chart: string,
+    o: { namespace: string; kubeconfig: string; valuesFiles?: string[]; wait?: boolean; timeout?: string; createNamespace?: boolean; set?: Record<string, string> },
+  ): Promise<string> {
+    const args = ["install", releaseName, chart, "--namespace", o.namespace, "--kubeconfig", o.kubeconfig];
+    if (o.createNamespace) args.push("--create-namespace");
+    for (const f of o.valuesFiles ?? []) args.push("--values", f);
+    for (const [k, v] of Object.entries(o.set ?? {})) args.push("--set", `${k}=${v}`);
+    if (o.wait) args.push("--wait", "--timeout", o.timeout ?? "5m");
+    return (await this.run(args)).stdout;
+  }
+
+  /** `helm uninstall`. */
+  async uninstall(releaseName: string, o: { namespace: string; kubeconfig: string }): Promise<void> {
+    await this.run(["uninstall", releaseName, "--namespace", o.namespace, "--kubeconfig", o.kubeconfig]);
+  }
+}
+
+/** Opens the pinned helm of the given major for the project at ctx.root. */
+export function openHelm(
+  ctx: { root: string; runner: Runner; env: NodeJS.ProcessEnv },
+  major: HelmMajor = "v4",
+  home?: string,
+): Helm {
+  const found = requireTool(ctx.root, HELM_BINARY[major], ctx.env.PATH ?? "");
+  // A private helm home keeps repository lists, caches and registry logins of one run
+  // (and of each major, whose formats differ) away from the user's own.
+  const base = home ?? path.join(ctx.root, ".shoppe", "helm", major);
+  return new Helm(ctx.runner, found.path, {
+    HELM_CACHE_HOME: path.join(base, "cache"),
+    HELM_CONFIG_HOME: path.join(base, "config"),
+    HELM_DATA_HOME: path.join(base, "data"),
+  });
+}
