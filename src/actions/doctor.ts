@@ -4,7 +4,7 @@
  */
 import type { Context } from "../context.js";
 import { CommandError } from "../errors.js";
-import { TOOLS } from "../tools/catalog.js";
+import { pinKey, TOOLS } from "../tools/catalog.js";
 import { locate } from "../tools/locate.js";
 import { readPins } from "../tools/pins.js";
 import { readToolVersion } from "../tools/version.js";
@@ -32,7 +32,7 @@ export async function doctor(ctx: Context): Promise<DoctorResult> {
   const pins = readPins(ctx.root);
   const tools = await Promise.all(
     TOOLS.map(async (spec): Promise<ToolStatus> => {
-      const pinned = pins[spec.name];
+      const pinned = pins[pinKey(spec)];
       const where = locate(ctx.root, spec.binary, ctx.env.PATH ?? "");
       const base = { name: spec.name, binary: spec.binary, purpose: spec.purpose, pinned };
       if (!where) {

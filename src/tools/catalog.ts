@@ -11,8 +11,10 @@ export type ToolSource =
 
 /** One tool the project depends on. */
 export interface ToolSpec {
-  /** Key in scripts/tool-versions.env (lower-case, dashes). */
+  /** Key in scripts/tool-versions.env (lower-case, dashes), unless `pin` names another. */
   name: string;
+  /** The pin key when several binaries are built from one pinned release (kube-*, kubectl). */
+  pin?: string;
   /** Executable name in .tools/bin or on PATH. */
   binary: string;
   /** What it is used for, shown by `shoppe doctor`. */
@@ -34,7 +36,43 @@ export const TOOLS: readonly ToolSpec[] = [
     purpose: "chart checks under the last Helm 3 release",
     source: { kind: "go", module: "helm.sh/helm/v3" },
   },
+  ...kubeTools(),
+  {
+    name: "etcd",
+    binary: "etcd",
+    purpose: "the kwok provider's datastore (built from go.etcd.io/etcd/server/v3)",
+    source: { kind: "go", module: "go.etcd.io/etcd/server/v3" },
+  },
+  {
+    name: "kwok",
+    binary: "kwok",
+    purpose: "the kwok provider's simulated nodes and pods (runs no containers)",
+    source: { kind: "go", module: "sigs.k8s.io/kwok" },
+  },
 ];
+
+/** The four commands built from one pinned k8s.io/kubernetes release (KUBE_VERSION). */
+function kubeTools(): ToolSpec[] {
+  const purposes: Record<string, string> = {
+    "kube-apiserver": "the kwok provider's API server",
+    "kube-controller-manager": "the kwok provider's controllers (ReplicaSets, StatefulSets, …)",
+    "kube-scheduler": "the kwok provider's scheduler",
+    kubectl: "cluster diagnostics",
+  };
+  // Built inside scripts/kube, so `go version -m` lists k8s.io/kubernetes as a `dep` line.
+  return Object.entries(purposes).map(([binary, purpose]) => ({
+    name: binary,
+    pin: "kube",
+    binary,
+    purpose,
+    source: { kind: "go", module: "k8s.io/kubernetes" },
+  }));
+}
+
+/** The key of `spec`'s version in scripts/tool-versions.env. */
+export function pinKey(spec: ToolSpec): string {
+  return spec.pin ?? spec.name;
+}
 
 /** Finds a tool by name; undefined when the catalog has no such tool. */
 export function findTool(name: string): ToolSpec | undefined {

@@ -2,8 +2,9 @@
 import type { Command } from "commander";
 import type { Kit } from "../kit.js";
 import * as doctor from "./doctor.js";
+import * as validate from "./validate.js";
 
-const COMMANDS: { register(program: Command, kit: Kit): void }[] = [doctor];
+const COMMANDS: { register(program: Command, kit: Kit): void }[] = [validate, doctor];
 
 /** Registers every command. */
 export function registerCommands(program: Command, kit: Kit): void {

@@ -1,0 +1,53 @@
+/**
+ * Loads stack.yaml: parse with positions → schema → defaults → named semantic rules, and
+ * reports every problem at once (file:line:col: path: message), never only the first.
+ */
+import path from "node:path";
+import { InputError } from "../errors.js";
+import { parseYamlFile } from "./parse.js";
+import type { PositionedDocument } from "./positions.js";
+import { runRules } from "./rules.js";
+import { type Stack, StackSchema } from "./schema.js";
+import { issuesToDiagnostics } from "./schema-issues.js";
+
+/** A valid manifest and where it came from. */
+export interface LoadedStack {
+  stack: Stack;
+  /** Absolute path of the file. */
+  file: string;
+  /** Directory first-party chart paths are relative to. */
+  dir: string;
+  /** The source document, for diagnostics that point into it. */
+  document: PositionedDocument;
+}
+
+/** Options for loadStack. */
+export interface LoadStackOptions {
+  /** How the file is named in messages; defaults to the path as given. */
+  shownAs?: string;
+}
+
+/** Loads and validates the manifest at `file`; throws InputError with all diagnostics. */
+export async function loadStack(file: string, options: LoadStackOptions = {}): Promise<LoadedStack> {
+  const shown = options.shownAs ?? file;
+  const { positioned, value } = await parseYamlFile(file, shown);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`failed to load ${shown}: not a valid stack manifest`, [
+      { position: positioned.locate([]), path: "", message: "the document must be a mapping" },
+    ]);
+  }
+  const parsed = StackSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    throw new InputError(
+      `failed to load ${shown}: not a valid stack manifest`,
+      issuesToDiagnostics(parsed.error.issues, positioned),
+    );
+  }
+  const absolute = path.resolve(file);
+  const dir = path.dirname(absolute);
+  const problems = await runRules(parsed.data, { document: positioned, dir });
+  if (problems.length > 0) {
+    throw new InputError(`failed to load ${shown}: not a valid stack manifest`, problems);
+  }
+  return { stack: parsed.data, file: absolute, dir, document: positioned };
+}
