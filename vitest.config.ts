@@ -8,6 +8,5 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     maxWorkers: 2,
-    globalSetup: ["test/global-setup.ts"],
   },
 });

@@ -85,7 +85,7 @@ export function parseYamlText(text: string, shown: string): ParsedYaml {
     path: "",
     message:
       e.code === "DUPLICATE_KEY"
-        ? `duplicate key "${text.slice(e.pos[0], e.pos[1]).trim()}"`
+        ? `duplicate key "${keyAt(text, e.pos[0])}"`
         : firstLine(e.message),
   }));
   if (problems.length > 0) throw new InputError(`failed to parse ${shown}: invalid YAML`, problems);
@@ -96,6 +96,12 @@ export function parseYamlText(text: string, shown: string): ParsedYaml {
     throw new InputError(`failed to load ${shown}: aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses); refusing a document that could exhaust memory`, [], { cause: err });
   }
   return { positioned, value, text };
+}
+
+/** The mapping key written at `offset` (yaml reports only where a duplicate key starts). */
+function keyAt(text: string, offset: number): string {
+  const raw = /^[^:\n]*/.exec(text.slice(offset))?.[0] ?? "";
+  return raw.trim().replace(/^(["'])(.*)\1$/, "$2");
 }
 
 function firstLine(s: string): string {

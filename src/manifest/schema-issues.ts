@@ -43,6 +43,9 @@ function translate(issue: Issue, doc: PositionedDocument): Diagnostic[] {
       break;
     }
     case "invalid_value":
+      if ((issue as { input?: unknown }).input === undefined) {
+        return [{ position: doc.locate(path), path: formatPath(path), message: "is required" }];
+      }
       return [
         {
           position: doc.locate(path),

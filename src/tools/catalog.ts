@@ -49,6 +49,12 @@ export const TOOLS: readonly ToolSpec[] = [
     purpose: "the kwok provider's simulated nodes and pods (runs no containers)",
     source: { kind: "go", module: "sigs.k8s.io/kwok" },
   },
+  {
+    name: "docker-registry",
+    binary: "docker-registry",
+    purpose: "the loopback OCI registry chart tests push to (scripts/install-system-packages)",
+    source: { kind: "debian", package: "docker-registry", versionArgs: ["--version"] },
+  },
 ];
 
 /** The four commands built from one pinned k8s.io/kubernetes release (KUBE_VERSION). */
