@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     maxWorkers: 2,
+    benchmark: { include: ["bench/**/*.bench.ts"] },
   },
 });

@@ -2,8 +2,9 @@
  * The one Context that carries shared dependencies into every action: no module-level
  * singletons and no process.cwd() deep in the library.
  */
-import { ExecaRunner, type Runner } from "./exec/runner.js";
+
 import { Redactor } from "./exec/redact.js";
+import { ExecaRunner, type Runner } from "./exec/runner.js";
 import { type Logger, type Progress, silentLogger, silentProgress } from "./log.js";
 
 /** Shared dependencies of every action. */

@@ -36,7 +36,13 @@ export async function doctor(ctx: Context): Promise<DoctorResult> {
       const where = locate(ctx.root, spec.binary, ctx.env.PATH ?? "");
       const base = { name: spec.name, binary: spec.binary, purpose: spec.purpose, pinned };
       if (!where) {
-        return { ...base, found: undefined, origin: undefined, version: undefined, status: "missing" };
+        return {
+          ...base,
+          found: undefined,
+          origin: undefined,
+          version: undefined,
+          status: "missing",
+        };
       }
       let version: string | undefined;
       try {

@@ -28,7 +28,10 @@ export interface ValidateResult {
 }
 
 /** Validates the manifest; throws InputError listing every problem. */
-export async function validate(ctx: Context, options: ValidateOptions = {}): Promise<ValidateResult> {
+export async function validate(
+  ctx: Context,
+  options: ValidateOptions = {},
+): Promise<ValidateResult> {
   const shown = options.file ?? "stack.yaml";
   const loaded = await loadStack(path.resolve(ctx.root, shown), { shownAs: shown });
   const { stack } = loaded;
@@ -39,7 +42,11 @@ export async function validate(ctx: Context, options: ValidateOptions = {}): Pro
     components: Object.entries(stack.components).map(([id, c]) => ({
       id,
       enabled: c.enabled,
-      chart: !c.chart ? "-" : isLocalChart(c.chart) ? c.chart.path : `${c.chart.repository} ${c.chart.name}`,
+      chart: !c.chart
+        ? "-"
+        : isLocalChart(c.chart)
+          ? c.chart.path
+          : `${c.chart.repository} ${c.chart.name}`,
       version: c.chart?.version ?? "-",
       images: c.images.length,
     })),

@@ -60,7 +60,10 @@ export function cliProgress(io: CliIO, flags: GlobalFlags): Progress {
     return {
       start(title) {
         const s = ora({ text: title, stream: process.stderr }).start();
-        return { succeed: (d) => s.succeed(d ? `${title}: ${d}` : title), fail: (d) => s.fail(d ? `${title}: ${d}` : title) };
+        return {
+          succeed: (d) => s.succeed(d ? `${title}: ${d}` : title),
+          fail: (d) => s.fail(d ? `${title}: ${d}` : title),
+        };
       },
     };
   }

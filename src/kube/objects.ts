@@ -10,7 +10,12 @@ import { InputError } from "../errors.js";
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   [field: string]: unknown;
   /** Template that produced it, from helm's `# Source:` comment, when present. */
   source?: string;
@@ -27,7 +32,9 @@ export function parseManifests(text: string, origin = "rendered manifests"): Kub
     if (value === null || value === undefined) continue;
     const obj = value as Partial<KubeObject>;
     if (typeof obj !== "object" || !obj.apiVersion || !obj.kind || !obj.metadata?.name) {
-      throw new InputError(`failed to parse ${origin}: a document lacks apiVersion, kind or metadata.name`);
+      throw new InputError(
+        `failed to parse ${origin}: a document lacks apiVersion, kind or metadata.name`,
+      );
     }
     const source = /^#\s*Source:\s*(.+)$/m.exec(String(doc.commentBefore ?? ""))?.[1];
     out.push(source ? { ...(obj as KubeObject), source: source.trim() } : (obj as KubeObject));
@@ -37,17 +44,24 @@ export function parseManifests(text: string, origin = "rendered manifests"): Kub
 
 /** `Kind/name` (with namespace when set), the way kubectl names an object. */
 export function objectRef(o: KubeObject): string {
-  return o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.metadata.name}` : `${o.kind}/${o.metadata.name}`;
+  return o.metadata.namespace
+    ? `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`
+    : `${o.kind}/${o.metadata.name}`;
 }
 
 /** Finds one object by kind and name. */
-export function findObject(objects: KubeObject[], kind: string, name: string): KubeObject | undefined {
+export function findObject(
+  objects: KubeObject[],
+  kind: string,
+  name: string,
+): KubeObject | undefined {
   return objects.find((o) => o.kind === kind && o.metadata.name === name);
 }
 
 /** The pod template spec of a workload (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod). */
 export function podSpecOf(o: KubeObject): Record<string, unknown> | undefined {
-  const spec = o.spec as Record<string, any> | undefined;
+  type Spec = { template?: { spec?: Record<string, unknown> }; jobTemplate?: { spec?: Spec } };
+  const spec = o.spec as (Spec & Record<string, unknown>) | undefined;
   if (!spec) return undefined;
   if (o.kind === "Pod") return spec;
   if (o.kind === "CronJob") return spec.jobTemplate?.spec?.template?.spec;

@@ -28,7 +28,10 @@ export interface LoadStackOptions {
 }
 
 /** Loads and validates the manifest at `file`; throws InputError with all diagnostics. */
-export async function loadStack(file: string, options: LoadStackOptions = {}): Promise<LoadedStack> {
+export async function loadStack(
+  file: string,
+  options: LoadStackOptions = {},
+): Promise<LoadedStack> {
   const shown = options.shownAs ?? file;
   const { positioned, value } = await parseYamlFile(file, shown);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -26,12 +26,16 @@ async function readBytes(file: string, shown: string): Promise<Buffer> {
     info = await stat(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(code);
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(code);
     throw new InputError(`failed to read ${shown}: ${why}`, [], { cause: err });
   }
-  if (info.isDirectory()) throw new InputError(`failed to read ${shown}: it is a directory, not a file`);
+  if (info.isDirectory())
+    throw new InputError(`failed to read ${shown}: it is a directory, not a file`);
   if (info.size > MAX_BYTES) {
-    throw new InputError(`failed to read ${shown}: ${info.size} bytes is larger than the ${MAX_BYTES}-byte limit`);
+    throw new InputError(
+      `failed to read ${shown}: ${info.size} bytes is larger than the ${MAX_BYTES}-byte limit`,
+    );
   }
   return readFile(file);
 }
@@ -47,7 +51,11 @@ function decodeUtf8(bytes: Buffer, shown: string): string {
     const col = before.length - before.lastIndexOf("\n");
     const byte = bytes[bad]?.toString(16).padStart(2, "0");
     throw new InputError(`failed to read ${shown}: not UTF-8 text`, [
-      { position: { file: shown, line, col }, path: "", message: `byte 0x${byte} at offset ${bad} is not valid UTF-8` },
+      {
+        position: { file: shown, line, col },
+        path: "",
+        message: `byte 0x${byte} at offset ${bad} is not valid UTF-8`,
+      },
     ]);
   }
 }
@@ -56,9 +64,19 @@ function decodeUtf8(bytes: Buffer, shown: string): string {
 function firstInvalidUtf8(b: Buffer): number {
   for (let i = 0; i < b.length; ) {
     const c = b[i] as number;
-    const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    const n =
+      c < 0x80
+        ? 1
+        : c >= 0xc2 && c <= 0xdf
+          ? 2
+          : c >= 0xe0 && c <= 0xef
+            ? 3
+            : c >= 0xf0 && c <= 0xf4
+              ? 4
+              : 0;
     if (n === 0) return i;
-    for (let k = 1; k < n; k++) if (i + k >= b.length || ((b[i + k] as number) & 0xc0) !== 0x80) return i;
+    for (let k = 1; k < n; k++)
+      if (i + k >= b.length || ((b[i + k] as number) & 0xc0) !== 0x80) return i;
     i += n;
   }
   return -1;
@@ -74,11 +92,20 @@ export async function parseYamlFile(file: string, shown = file): Promise<ParsedY
 export function parseYamlText(text: string, shown: string): ParsedYaml {
   if (text.replace(/^\s*#.*$/gm, "").trim() === "") {
     throw new InputError(`failed to load ${shown}: the file is empty`, [
-      { position: { file: shown, line: 1, col: 1 }, path: "", message: "expected a YAML mapping, found no content" },
+      {
+        position: { file: shown, line: 1, col: 1 },
+        path: "",
+        message: "expected a YAML mapping, found no content",
+      },
     ]);
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+  });
   const positioned = new PositionedDocument(shown, doc, lines);
   const problems: Diagnostic[] = doc.errors.map((e) => ({
     position: positioned.at(e.pos[0]),
@@ -93,7 +120,11 @@ export function parseYamlText(text: string, shown: string): ParsedYaml {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    throw new InputError(`failed to load ${shown}: aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses); refusing a document that could exhaust memory`, [], { cause: err });
+    throw new InputError(
+      `failed to load ${shown}: aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses); refusing a document that could exhaust memory`,
+      [],
+      { cause: err },
+    );
   }
   return { positioned, value, text };
 }

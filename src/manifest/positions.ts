@@ -45,7 +45,9 @@ export class PositionedDocument {
       const step = steps[i] as string | number;
       const isLastKey = key !== undefined && i === steps.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step),
+        );
         if (!pair) break;
         const keyNode = pair.key as Node;
         if (isLastKey) return this.at(keyNode.range?.[0] ?? best);

@@ -62,6 +62,9 @@ function translate(issue: Issue, doc: PositionedDocument): Diagnostic[] {
 }
 
 /** Diagnostics for all issues of a failed parse. */
-export function issuesToDiagnostics(issues: readonly Issue[], doc: PositionedDocument): Diagnostic[] {
+export function issuesToDiagnostics(
+  issues: readonly Issue[],
+  doc: PositionedDocument,
+): Diagnostic[] {
   return issues.flatMap((i) => translate(i, doc));
 }

@@ -25,7 +25,9 @@ const RemoteChart = z
 /** A first-party chart kept in this repository under charts/. */
 const LocalChart = z
   .strictObject({
-    path: nonEmpty.describe("Path of the chart directory, relative to stack.yaml (e.g. charts/xcache)"),
+    path: nonEmpty.describe(
+      "Path of the chart directory, relative to stack.yaml (e.g. charts/xcache)",
+    ),
     name: nonEmpty.describe("Chart name (must equal the name in its Chart.yaml)"),
     version: nonEmpty.describe("Chart version (must equal the version in its Chart.yaml)"),
   })
@@ -48,7 +50,9 @@ const Image = z
 /** An in-cluster endpoint a component offers to the others. */
 const Endpoint = z
   .strictObject({
-    name: nonEmpty.describe("Endpoint name, unique within the component, e.g. http, grpc, tracking"),
+    name: nonEmpty.describe(
+      "Endpoint name, unique within the component, e.g. http, grpc, tracking",
+    ),
     env: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/, "is not an environment variable name (A-Z, 0-9, _)")
@@ -96,7 +100,9 @@ const KubernetesVersion = z
     kindNodeImage: z
       .string()
       .optional()
-      .describe("kind node image for this version, pinned by digest (kindest/node:vX.Y.Z@sha256:…)"),
+      .describe(
+        "kind node image for this version, pinned by digest (kindest/node:vX.Y.Z@sha256:…)",
+      ),
   })
   .describe("A supported Kubernetes version");
 
@@ -104,7 +110,10 @@ const KubernetesVersion = z
 const Profile = z
   .strictObject({
     description: nonEmpty.describe("What the profile is for"),
-    values: z.record(z.string(), z.unknown()).default({}).describe("Umbrella values for the profile"),
+    values: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Umbrella values for the profile"),
   })
   .describe("A named values overlay");
 
@@ -122,7 +131,13 @@ export const StackSchema = z
         description: nonEmpty.describe("Umbrella chart description"),
         home: z.string().optional().describe("Project home page"),
         maintainers: z
-          .array(z.strictObject({ name: nonEmpty, email: z.string().optional(), url: z.string().optional() }))
+          .array(
+            z.strictObject({
+              name: nonEmpty,
+              email: z.string().optional(),
+              url: z.string().optional(),
+            }),
+          )
           .default([])
           .describe("Chart maintainers"),
       })

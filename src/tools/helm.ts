@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { Runner, RunOptions } from "../exec/runner.js";
+import type { Logger } from "../log.js";
 import { requireTool } from "./locate.js";
 
 /** Which pinned helm major to run: v4 (default) or the last v3 beside it. */
@@ -22,6 +23,19 @@ export interface TemplateOptions {
   /** Extra API versions to report as available (`--api-versions`), e.g. CRD groups. */
   apiVersions?: string[];
   includeCrds?: boolean;
+}
+
+/** How to reach a registry: plain HTTP (loopback, no TLS) or TLS without verification. */
+export interface RegistryAccess {
+  plainHttp?: boolean;
+  insecure?: boolean;
+}
+
+function remoteFlags(o: RegistryAccess): string[] {
+  const flags: string[] = [];
+  if (o.plainHttp) flags.push("--plain-http");
+  if (o.insecure) flags.push("--insecure-skip-tls-verify");
+  return flags;
 }
 
 /** One helm binary with an isolated home, so tests and CI never touch ~/.config/helm. */
@@ -48,9 +62,56 @@ export class Helm {
     await this.run(["repo", "add", name, url, "--force-update"]);
   }
 
-  /** `helm dependency build` (from Chart.lock) or `update` (re-resolve, rewrite the lock). */
-  async dependency(mode: "build" | "update", chartDir: string): Promise<string> {
-    return (await this.run(["dependency", mode, chartDir])).stdout;
+  /** `helm repo update` of the named repositories (all when none are named). */
+  async repoUpdate(names: string[] = []): Promise<void> {
+    await this.run(["repo", "update", ...names]);
+  }
+
+  /**
+   * `helm dependency build` (from Chart.lock) or `update` (re-resolve, rewrite the lock).
+   * `plainHttp` fetches OCI dependencies over plain HTTP (loopback registries without TLS);
+   * both majors take the flag on `dependency` since Helm 3.13.
+   */
+  async dependency(
+    mode: "build" | "update",
+    chartDir: string,
+    o: { plainHttp?: boolean; skipRefresh?: boolean } = {},
+  ): Promise<string> {
+    const args = ["dependency", mode, chartDir];
+    if (o.plainHttp) args.push("--plain-http");
+    if (o.skipRefresh) args.push("--skip-refresh");
+    return (await this.run(args)).stdout;
+  }
+
+  /** `helm registry login`, the password on stdin so it never appears in the command line. */
+  async registryLogin(host: string, o: RegistryAccess & { username: string; password: string }): Promise<void> {
+    const args = ["registry", "login", host, "--username", o.username, "--password-stdin"];
+    if (o.plainHttp) args.push("--plain-http");
+    if (o.insecure) args.push("--insecure");
+    await this.run(args, { input: o.password });
+  }
+
+  /** `helm registry logout`. */
+  async registryLogout(host: string): Promise<void> {
+    await this.run(["registry", "logout", host]);
+  }
+
+  /** `helm pull` of a chart (`repo/name`, `oci://…` or a URL) into `destination`. */
+  async pull(
+    chart: string,
+    o: RegistryAccess & { version?: string; destination: string; untar?: boolean },
+  ): Promise<string> {
+    const args = ["pull", chart, "--destination", o.destination, ...remoteFlags(o)];
+    if (o.version) args.push("--version", o.version);
+    if (o.untar) args.push("--untar");
+    return (await this.run(args)).stdout;
+  }
+
+  /** `helm show chart`: the Chart.yaml of a chart directory, archive, `repo/name` or `oci://…`. */
+  async showChart(chart: string, o: RegistryAccess & { version?: string } = {}): Promise<string> {
+    const args = ["show", "chart", chart, ...remoteFlags(o)];
+    if (o.version) args.push("--version", o.version);
+    return (await this.run(args)).stdout;
   }
 
   /** `helm lint --strict` with the given values files; returns helm's report. */
@@ -95,9 +156,25 @@ export class Helm {
   async install(
     releaseName: string,
     chart: string,
-    o: { namespace: string; kubeconfig: string; valuesFiles?: string[]; wait?: boolean; timeout?: string; createNamespace?: boolean; set?: Record<string, string> },
+    o: {
+      namespace: string;
+      kubeconfig: string;
+      valuesFiles?: string[];
+      wait?: boolean;
+      timeout?: string;
+      createNamespace?: boolean;
+      set?: Record<string, string>;
+    },
   ): Promise<string> {
-    const args = ["install", releaseName, chart, "--namespace", o.namespace, "--kubeconfig", o.kubeconfig];
+    const args = [
+      "install",
+      releaseName,
+      chart,
+      "--namespace",
+      o.namespace,
+      "--kubeconfig",
+      o.kubeconfig,
+    ];
     if (o.createNamespace) args.push("--create-namespace");
     for (const f of o.valuesFiles ?? []) args.push("--values", f);
     for (const [k, v] of Object.entries(o.set ?? {})) args.push("--set", `${k}=${v}`);
@@ -106,18 +183,31 @@ export class Helm {
   }
 
   /** `helm uninstall`. */
-  async uninstall(releaseName: string, o: { namespace: string; kubeconfig: string }): Promise<void> {
-    await this.run(["uninstall", releaseName, "--namespace", o.namespace, "--kubeconfig", o.kubeconfig]);
+  async uninstall(
+    releaseName: string,
+    o: { namespace: string; kubeconfig: string },
+  ): Promise<void> {
+    await this.run([
+      "uninstall",
+      releaseName,
+      "--namespace",
+      o.namespace,
+      "--kubeconfig",
+      o.kubeconfig,
+    ]);
   }
 }
 
 /** Opens the pinned helm of the given major for the project at ctx.root. */
 export function openHelm(
-  ctx: { root: string; runner: Runner; env: NodeJS.ProcessEnv },
+  ctx: { root: string; runner: Runner; env: NodeJS.ProcessEnv; logger?: Logger },
   major: HelmMajor = "v4",
   home?: string,
 ): Helm {
   const found = requireTool(ctx.root, HELM_BINARY[major], ctx.env.PATH ?? "");
+  ctx.logger?.debug(
+    `using ${HELM_BINARY[major]} (${major}) at ${found.path} (${found.origin === "project" ? "pinned in .tools/bin" : "from PATH"})`,
+  );
   // A private helm home keeps repository lists, caches and registry logins of one run
   // (and of each major, whose formats differ) away from the user's own.
   const base = home ?? path.join(ctx.root, ".shoppe", "helm", major);

@@ -1,6 +1,7 @@
 /** Runs the real CLI entry point in-process with string sinks, for golden and exit-code tests. */
-import { run } from "../../src/cli/main.js";
+
 import type { CliIO } from "../../src/cli/io.js";
+import { run } from "../../src/cli/main.js";
 
 /** What one CLI invocation produced. */
 export interface CliRun {
@@ -10,7 +11,11 @@ export interface CliRun {
 }
 
 /** Runs `shoppe <argv>` with `cwd` as the working directory; no TTY, no colour. */
-export async function runCli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const io: CliIO = {

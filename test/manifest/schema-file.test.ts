@@ -19,6 +19,8 @@ describe("schema/stack.schema.json", () => {
   it("rejects unknown keys and requires the release block", () => {
     const schema = JSON.parse(stackJsonSchemaText());
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.required).toEqual(expect.arrayContaining(["apiVersion", "release", "kubernetes", "components"]));
+    expect(schema.required).toEqual(
+      expect.arrayContaining(["apiVersion", "release", "kubernetes", "components"]),
+    );
   });
 });

@@ -19,7 +19,12 @@ describeWithTools("shoppe doctor", ["helm", "helm3", "go"], () => {
     const pins = readPins(ROOT);
     for (const name of ["helm", "helm3"]) {
       const row = report.tools.find((t: { name: string }) => t.name === name);
-      expect(row).toMatchObject({ pinned: pins[name], version: pins[name], status: "ok", origin: "project" });
+      expect(row).toMatchObject({
+        pinned: pins[name],
+        version: pins[name],
+        status: "ok",
+        origin: "project",
+      });
     }
     expect(pins.helm).toMatch(/^v4\./);
     expect(pins.helm3).toMatch(/^v3\./);
@@ -30,12 +35,18 @@ describeWithTools("shoppe doctor", ["helm", "helm3", "go"], () => {
     temps.push(root);
     await mkdir(path.join(root, "scripts"), { recursive: true });
     await mkdir(path.join(root, ".tools/bin"), { recursive: true });
-    await writeFile(path.join(root, "scripts/tool-versions.env"), "HELM_VERSION=v4.0.0\nHELM3_VERSION=v3.22.0\n");
+    await writeFile(
+      path.join(root, "scripts/tool-versions.env"),
+      "HELM_VERSION=v4.0.0\nHELM3_VERSION=v3.22.0\n",
+    );
     await symlink(findTool("helm") as string, path.join(root, ".tools/bin/helm"));
     const ctx = createContext({ root, env: { PATH: path.dirname(findTool("go") as string) } });
     const result = await doctor(ctx);
     expect(result.ok).toBe(false);
-    expect(result.tools.find((t) => t.name === "helm")).toMatchObject({ status: "mismatch", pinned: "v4.0.0" });
+    expect(result.tools.find((t) => t.name === "helm")).toMatchObject({
+      status: "mismatch",
+      pinned: "v4.0.0",
+    });
     expect(result.tools.find((t) => t.name === "helm3")).toMatchObject({ status: "missing" });
     const cli = await runCli(["doctor"], root, { PATH: path.dirname(findTool("go") as string) });
     expect(cli.code).toBe(1);

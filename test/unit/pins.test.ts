@@ -12,7 +12,9 @@ describe("parsePins", () => {
   });
   it("names the line of a malformed entry", () => {
     expect(() => parsePins("HELM_VERSION=v1\nhelm=2\n")).toThrow(InputError);
-    expect(() => parsePins("HELM_VERSION=v1\nhelm=2\n")).toThrow(/:2: expected NAME_VERSION=version/);
+    expect(() => parsePins("HELM_VERSION=v1\nhelm=2\n")).toThrow(
+      /:2: expected NAME_VERSION=version/,
+    );
   });
 });
 

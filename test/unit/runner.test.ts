@@ -26,14 +26,18 @@ describe("ExecaRunner", () => {
   });
 
   it("reports a program that cannot start", async () => {
-    const err = (await runner.run("/nonexistent/tool", ["x"]).catch((e: unknown) => e)) as CommandError;
+    const err = (await runner
+      .run("/nonexistent/tool", ["x"])
+      .catch((e: unknown) => e)) as CommandError;
     expect(err).toBeInstanceOf(CommandError);
     expect(err.command).toBe("/nonexistent/tool x");
     expect(err.message).toMatch(/ENOENT|not found|failed/);
   });
 
   it("reports a timeout", async () => {
-    const err = (await runner.run("sleep", ["5"], { timeoutMs: 100 }).catch((e: unknown) => e)) as CommandError;
+    const err = (await runner
+      .run("sleep", ["5"], { timeoutMs: 100 })
+      .catch((e: unknown) => e)) as CommandError;
     expect(err.message).toContain("timed out after 100 ms");
   });
 });

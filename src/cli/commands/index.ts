@@ -1,10 +1,11 @@
 /** The command table: each module registers one command (or one group) on the program. */
 import type { Command } from "commander";
 import type { Kit } from "../kit.js";
+import * as cluster from "./cluster.js";
 import * as doctor from "./doctor.js";
 import * as validate from "./validate.js";
 
-const COMMANDS: { register(program: Command, kit: Kit): void }[] = [validate, doctor];
+const COMMANDS: { register(program: Command, kit: Kit): void }[] = [validate, doctor, cluster];
 
 /** Registers every command. */
 export function registerCommands(program: Command, kit: Kit): void {

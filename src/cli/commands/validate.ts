@@ -6,7 +6,13 @@ import type { Kit } from "../kit.js";
 import { renderTable } from "../table.js";
 
 function human(r: ValidateResult): string {
-  const rows = r.components.map((c) => [c.id, c.enabled ? "yes" : "no", c.chart, c.version, c.images]);
+  const rows = r.components.map((c) => [
+    c.id,
+    c.enabled ? "yes" : "no",
+    c.chart,
+    c.version,
+    c.images,
+  ]);
   return [
     `${r.file} is valid: ${r.release}, Kubernetes ${r.kubernetes.join(", ")}`,
     renderTable(["component", "enabled", "chart", "version", "images"], rows),
@@ -17,7 +23,9 @@ function human(r: ValidateResult): string {
 export function register(program: Command, kit: Kit): void {
   program
     .command("validate")
-    .description("check stack.yaml against its schema and rules; report every error with file:line:col")
+    .description(
+      "check stack.yaml against its schema and rules; report every error with file:line:col",
+    )
     .argument("[file]", "manifest to check", "stack.yaml")
     .action(async (file: string, _opts, cmd: Command) => {
       try {
@@ -25,7 +33,11 @@ export function register(program: Command, kit: Kit): void {
       } catch (err) {
         // With --json a machine still gets the diagnostics as data; the exit code stays 2.
         if (!(err instanceof InputError) || !kit.flags(cmd).json) throw err;
-        kit.print(cmd, { ok: false, file, error: err.message, diagnostics: err.diagnostics }, () => "");
+        kit.print(
+          cmd,
+          { ok: false, file, error: err.message, diagnostics: err.diagnostics },
+          () => "",
+        );
         kit.fail(err.exitCode);
       }
     });

@@ -1,0 +1,124 @@
+/** `shoppe cluster create|delete|list`: local test clusters (kwok here, kind in CI). */
+import type { Command } from "commander";
+import {
+  type ClusterCreateResult,
+  type ClusterListResult,
+  clusterCreate,
+  clusterDelete,
+  clusterList,
+} from "../../actions/cluster.js";
+import { UsageError } from "../../errors.js";
+import type { Kit } from "../kit.js";
+import { renderTable } from "../table.js";
+
+interface TargetFlags {
+  provider?: string;
+  stateDir?: string;
+}
+
+interface CreateFlags extends TargetFlags {
+  name: string;
+  nodes: string;
+  nodeCpu?: string;
+  nodeMemory?: string;
+  nodeGpus?: string;
+  kubernetesVersion?: string;
+  timeout: string;
+}
+
+function target(kit: Kit, cmd: Command, f: TargetFlags) {
+  const env = kit.io.env;
+  const stateDir = f.stateDir ?? env.SHOPPE_CLUSTERS_DIR;
+  return { provider: f.provider ?? env.SHOPPE_PROVIDER ?? "kwok", ...(stateDir ? { stateDir } : {}) };
+}
+
+function int(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} expects a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function seconds(flag: string, value: string): number {
+  const m = /^(\d+)(s|m)?$/.exec(value);
+  if (!m?.[1]) throw new UsageError(`${flag} expects a duration like 180s or 3m, got "${value}"`);
+  return Number(m[1]) * (m[2] === "m" ? 60_000 : 1_000);
+}
+
+/** Aborts on the first SIGINT or SIGTERM (a second one takes the default action). */
+function abortOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const on = (s: NodeJS.Signals) => () => controller.abort(new Error(`received ${s}`));
+  const handlers = { SIGINT: on("SIGINT"), SIGTERM: on("SIGTERM") };
+  for (const [s, h] of Object.entries(handlers)) process.once(s, h);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const [s, h] of Object.entries(handlers)) process.removeListener(s, h);
+    },
+  };
+}
+
+function listHuman(r: ClusterListResult): string {
+  if (r.clusters.length === 0) return `no ${r.provider} clusters`;
+  return renderTable(
+    ["name", "status", "version", "server", "kubeconfig"],
+    r.clusters.map((c) => [c.name, c.status, c.kubernetesVersion ?? "-", c.server ?? "-", c.kubeconfig ?? "-"]),
+  );
+}
+
+/** Registers `cluster` and its subcommands. */
+export function register(program: Command, kit: Kit): void {
+  const cluster = program.command("cluster").description("create, delete and list local test clusters");
+  const withTarget = (c: Command) =>
+    c
+      .option("--provider <name>", "cluster provider: kwok or kind (env SHOPPE_PROVIDER; default kwok)")
+      .option("--state-dir <dir>", "where local clusters keep state (env SHOPPE_CLUSTERS_DIR; default .shoppe/clusters)");
+
+  withTarget(cluster.command("create"))
+    .description("create a cluster that keeps running until `shoppe cluster delete`; prints its kubeconfig path")
+    .option("--name <name>", "cluster name", "shoppe")
+    .option("--nodes <n>", "number of nodes", "1")
+    .option("--node-cpu <quantity>", "allocatable CPU per node (kwok), e.g. 8")
+    .option("--node-memory <quantity>", "allocatable memory per node (kwok), e.g. 32Gi")
+    .option("--node-gpus <n>", "nvidia.com/gpu per node (kwok)")
+    .option("--kubernetes-version <version>", "required control-plane version; must match the built binaries")
+    .option("--timeout <duration>", "give up (and tear down) after this long", "180s")
+    .action(async (f: CreateFlags, cmd: Command) => {
+      const nodeResources = {
+        ...(f.nodeCpu ? { cpu: f.nodeCpu } : {}),
+        ...(f.nodeMemory ? { memory: f.nodeMemory } : {}),
+        ...(f.nodeGpus ? { gpus: int("--node-gpus", f.nodeGpus) } : {}),
+      };
+      const abort = abortOnSignals();
+      try {
+        const result = await clusterCreate(kit.context(cmd), {
+          ...target(kit, cmd, f),
+          name: f.name,
+          nodes: int("--nodes", f.nodes),
+          nodeResources,
+          ...(f.kubernetesVersion ? { kubernetesVersion: f.kubernetesVersion } : {}),
+          timeoutMs: seconds("--timeout", f.timeout),
+          signal: abort.signal,
+        });
+        if (!kit.flags(cmd).json && !kit.flags(cmd).quiet) kit.io.stderr(`note: ${result.note}\n`);
+        kit.print(cmd, result, (r: ClusterCreateResult) => r.cluster.kubeconfig);
+      } finally {
+        abort.dispose();
+      }
+    });
+
+  withTarget(cluster.command("delete"))
+    .description("stop every process of a cluster and remove its state")
+    .option("--name <name>", "cluster name", "shoppe")
+    .action(async (f: TargetFlags & { name: string }, cmd: Command) => {
+      const result = await clusterDelete(kit.context(cmd), { ...target(kit, cmd, f), name: f.name });
+      kit.print(cmd, result, (r) =>
+        r.found ? `deleted cluster "${r.name}"` : `no cluster named "${r.name}"; nothing to delete`,
+      );
+    });
+
+  withTarget(cluster.command("list"))
+    .description("list clusters with their status (running, degraded, stopped, leftover)")
+    .action(async (f: TargetFlags, cmd: Command) => {
+      kit.print(cmd, await clusterList(kit.context(cmd), target(kit, cmd, f)), listHuman);
+    });
+}

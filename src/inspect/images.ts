@@ -1,0 +1,133 @@
+/**
+ * Image discovery and drift against the pins. Deployed images come from every container list
+ * of every workload, each with the object and container it came from (provenance). A pinned
+ * image no container runs may still be handed to something that starts pods at run time
+ * (ServiceX transformers, Dask workers): if its reference appears anywhere in the rendered
+ * objects it is "referenced", with where; otherwise it is missing. `helm test` pods are left
+ * out: they are not part of what an install deploys.
+ */
+import type { KubeObject } from "../kube/objects.js";
+import { objectRef } from "../kube/objects.js";
+import { type AttributionScope, attribute } from "./attribution.js";
+import { familiarImageRef, formatImageRef, type ImageRef, parseImageRef, sameImage } from "./image-ref.js";
+import { containersOf, type ContainerList, isTestHook } from "./workloads.js";
+
+/** Where one deployed image came from. */
+export interface ImageUse {
+  component: string;
+  object: string;
+  container: string;
+  list: ContainerList;
+  /** Path of the container inside the object. */
+  path: string;
+}
+
+/** One deployed image with every place that deploys it. */
+export interface DeployedImage {
+  /** Familiar form, as people write it: `alpine:3.6`. */
+  image: string;
+  /** Normalised form: `docker.io/library/alpine:3.6`. */
+  canonical: string;
+  ref: ImageRef;
+  uses: ImageUse[];
+}
+
+/** A pin of stack.yaml, the reference to look for and whether its component is enabled. */
+export interface ImagePin {
+  component: string;
+  name: string;
+  ref: ImageRef;
+  enabled: boolean;
+}
+
+/** A pin and what was found for it. */
+export interface PinStatus {
+  component: string;
+  name: string;
+  image: string;
+  enabled: boolean;
+  status: "deployed" | "referenced" | "missing" | "disabled";
+  /** Objects and paths where it was found. */
+  where: string[];
+}
+
+/** Drift of one rendering against the pins. */
+export interface ImageDrift {
+  deployed: (DeployedImage & { pinnedBy: string[] })[];
+  /** Deployed but matching no pin. */
+  unpinned: DeployedImage[];
+  /** Every pin with its status; `missing` ones are drift. */
+  pins: PinStatus[];
+  missing: PinStatus[];
+  notes: string[];
+}
+
+/** Every image the rendered workloads deploy, grouped by normalised reference. */
+export function deployedImages(objects: KubeObject[], scope: AttributionScope, notes: string[] = []): DeployedImage[] {
+  const byRef = new Map<string, DeployedImage>();
+  for (const o of objects) {
+    const containers = containersOf(o);
+    if (containers.length === 0) continue;
+    if (isTestHook(o)) {
+      notes.push(`${objectRef(o)} is a helm test hook: its images are not counted`);
+      continue;
+    }
+    const component = attribute(o, scope).component;
+    for (const c of containers) {
+      if (!c.image) {
+        notes.push(`${objectRef(o)} ${c.path} has no image`);
+        continue;
+      }
+      const ref = parseImageRef(c.image);
+      const canonical = formatImageRef(ref);
+      const entry = byRef.get(canonical) ?? { image: familiarImageRef(ref), canonical, ref, uses: [] };
+      entry.uses.push({ component, object: objectRef(o), container: c.name, list: c.list, path: c.path });
+      byRef.set(canonical, entry);
+    }
+  }
+  return [...byRef.values()].sort((a, b) => a.canonical.localeCompare(b.canonical));
+}
+
+/** Image-like tokens in a string: `repo/name:tag`, `host:5000/x@sha256:…`. */
+function imageTokens(text: string): string[] {
+  return text.match(/[a-z0-9][\w.\-/:@]*[:@][\w.\-:]+/gi) ?? [];
+}
+
+/** Places in the objects' string values that mention `ref` (config maps, env, args). */
+export function referencesTo(objects: KubeObject[], ref: ImageRef): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown, path: string, where: string) => {
+    if (typeof value === "string") {
+      if (imageTokens(value).some((t) => sameImage(parseImageRef(t), ref))) found.push(`${where} ${path}`);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${path}[${i}]`, where));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k, where);
+    }
+  };
+  for (const o of objects) {
+    if (isTestHook(o)) continue;
+    const { source: _source, ...body } = o;
+    visit(body, "", objectRef(o));
+  }
+  return found;
+}
+
+/** Compares deployed images with the pins: unpinned deployments and missing pins are drift. */
+export function compareImages(objects: KubeObject[], pins: ImagePin[], scope: AttributionScope): ImageDrift {
+  const notes: string[] = [];
+  const deployed = deployedImages(objects, scope, notes).map((d) => ({
+    ...d,
+    pinnedBy: pins.filter((p) => sameImage(d.ref, p.ref)).map((p) => `${p.component}.${p.name}`),
+  }));
+  const unpinned = deployed.filter((d) => d.pinnedBy.length === 0).map(({ pinnedBy: _p, ...d }) => d);
+  const statuses = pins.map((p): PinStatus => {
+    const base = { component: p.component, name: p.name, image: familiarImageRef(p.ref), enabled: p.enabled };
+    const uses = deployed.filter((d) => sameImage(d.ref, p.ref)).flatMap((d) => d.uses);
+    if (uses.length > 0) return { ...base, status: "deployed", where: uses.map((u) => `${u.object} ${u.path}`) };
+    if (!p.enabled) return { ...base, status: "disabled", where: [] };
+    const refs = referencesTo(objects, p.ref);
+    return refs.length > 0 ? { ...base, status: "referenced", where: refs } : { ...base, status: "missing", where: [] };
+  });
+  return { deployed, unpinned, pins: statuses, missing: statuses.filter((s) => s.status === "missing"), notes };
+}
