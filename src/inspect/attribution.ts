@@ -32,12 +32,17 @@ export function attribute(o: KubeObject, scope: AttributionScope): Attribution {
   if (fromLabel) return { component: fromLabel, via: "label" };
   const fromName = fromNaming(o.metadata.name, ids);
   if (fromName) return { component: fromName, via: "name" };
-  if (o.source?.startsWith(`${scope.umbrella}/templates/`)) return { component: UMBRELLA, via: "source" };
+  if (o.source?.startsWith(`${scope.umbrella}/templates/`))
+    return { component: UMBRELLA, via: "source" };
   return { component: "(unknown)", via: "none" };
 }
 
 /** `coffea-shoppe/charts/servicex/charts/rabbitmq/templates/x.yaml` → `servicex`. */
-function fromSourcePath(source: string | undefined, umbrella: string, ids: string[]): string | undefined {
+function fromSourcePath(
+  source: string | undefined,
+  umbrella: string,
+  ids: string[],
+): string | undefined {
   if (!source) return undefined;
   const m = /^([^/]+)\/charts\/([^/]+)\//.exec(source);
   if (!m || m[1] !== umbrella) return undefined;

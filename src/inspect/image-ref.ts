@@ -30,17 +30,23 @@ export function parseImageRef(ref: string): ImageRef {
     rest = rest.slice(0, colon);
   }
   if (tag === undefined && digest === undefined) tag = "latest";
-  return { name: normaliseName(rest), ...(tag !== undefined ? { tag } : {}), ...(digest ? { digest } : {}) };
+  return {
+    name: normaliseName(rest),
+    ...(tag !== undefined ? { tag } : {}),
+    ...(digest ? { digest } : {}),
+  };
 }
 
 /** `alpine` → `docker.io/library/alpine`; `index.docker.io/x/y` → `docker.io/x/y`. */
 export function normaliseName(name: string): string {
   const slash = name.indexOf("/");
   const first = slash < 0 ? "" : name.slice(0, slash);
-  const hasRegistry = first !== "" && (first.includes(".") || first.includes(":") || first === "localhost");
+  const hasRegistry =
+    first !== "" && (first.includes(".") || first.includes(":") || first === "localhost");
   let registry = hasRegistry ? first : DEFAULT_REGISTRY;
   let path = hasRegistry ? name.slice(slash + 1) : name;
-  if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DEFAULT_REGISTRY;
+  if (registry === "index.docker.io" || registry === "registry-1.docker.io")
+    registry = DEFAULT_REGISTRY;
   if (registry === DEFAULT_REGISTRY && !path.includes("/")) path = `library/${path}`;
   return `${registry}/${path}`;
 }
@@ -80,6 +86,14 @@ export function sameImage(deployed: ImageRef, pinned: ImageRef): boolean {
 }
 
 /** A pinned image of stack.yaml as a reference. */
-export function pinnedRef(p: { repository: string; tag: string; digest?: string | undefined }): ImageRef {
-  return { name: normaliseName(p.repository), tag: p.tag, ...(p.digest ? { digest: p.digest } : {}) };
+export function pinnedRef(p: {
+  repository: string;
+  tag: string;
+  digest?: string | undefined;
+}): ImageRef {
+  return {
+    name: normaliseName(p.repository),
+    tag: p.tag,
+    ...(p.digest ? { digest: p.digest } : {}),
+  };
 }

@@ -9,8 +9,14 @@
 import type { KubeObject } from "../kube/objects.js";
 import { objectRef } from "../kube/objects.js";
 import { type AttributionScope, attribute } from "./attribution.js";
-import { familiarImageRef, formatImageRef, type ImageRef, parseImageRef, sameImage } from "./image-ref.js";
-import { containersOf, type ContainerList, isTestHook } from "./workloads.js";
+import {
+  familiarImageRef,
+  formatImageRef,
+  type ImageRef,
+  parseImageRef,
+  sameImage,
+} from "./image-ref.js";
+import { type ContainerList, containersOf, isTestHook } from "./workloads.js";
 
 /** Where one deployed image came from. */
 export interface ImageUse {
@@ -63,7 +69,11 @@ export interface ImageDrift {
 }
 
 /** Every image the rendered workloads deploy, grouped by normalised reference. */
-export function deployedImages(objects: KubeObject[], scope: AttributionScope, notes: string[] = []): DeployedImage[] {
+export function deployedImages(
+  objects: KubeObject[],
+  scope: AttributionScope,
+  notes: string[] = [],
+): DeployedImage[] {
   const byRef = new Map<string, DeployedImage>();
   for (const o of objects) {
     const containers = containersOf(o);
@@ -80,8 +90,19 @@ export function deployedImages(objects: KubeObject[], scope: AttributionScope, n
       }
       const ref = parseImageRef(c.image);
       const canonical = formatImageRef(ref);
-      const entry = byRef.get(canonical) ?? { image: familiarImageRef(ref), canonical, ref, uses: [] };
-      entry.uses.push({ component, object: objectRef(o), container: c.name, list: c.list, path: c.path });
+      const entry = byRef.get(canonical) ?? {
+        image: familiarImageRef(ref),
+        canonical,
+        ref,
+        uses: [],
+      };
+      entry.uses.push({
+        component,
+        object: objectRef(o),
+        container: c.name,
+        list: c.list,
+        path: c.path,
+      });
       byRef.set(canonical, entry);
     }
   }
@@ -98,9 +119,10 @@ export function referencesTo(objects: KubeObject[], ref: ImageRef): string[] {
   const found: string[] = [];
   const visit = (value: unknown, path: string, where: string) => {
     if (typeof value === "string") {
-      if (imageTokens(value).some((t) => sameImage(parseImageRef(t), ref))) found.push(`${where} ${path}`);
+      if (imageTokens(value).some((t) => sameImage(parseImageRef(t), ref)))
+        found.push(`${where} ${path}`);
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${path}[${i}]`, where));
+      for (const [i, v] of value.entries()) visit(v, `${path}[${i}]`, where);
     } else if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k, where);
     }
@@ -114,20 +136,40 @@ export function referencesTo(objects: KubeObject[], ref: ImageRef): string[] {
 }
 
 /** Compares deployed images with the pins: unpinned deployments and missing pins are drift. */
-export function compareImages(objects: KubeObject[], pins: ImagePin[], scope: AttributionScope): ImageDrift {
+export function compareImages(
+  objects: KubeObject[],
+  pins: ImagePin[],
+  scope: AttributionScope,
+): ImageDrift {
   const notes: string[] = [];
   const deployed = deployedImages(objects, scope, notes).map((d) => ({
     ...d,
     pinnedBy: pins.filter((p) => sameImage(d.ref, p.ref)).map((p) => `${p.component}.${p.name}`),
   }));
-  const unpinned = deployed.filter((d) => d.pinnedBy.length === 0).map(({ pinnedBy: _p, ...d }) => d);
+  const unpinned = deployed
+    .filter((d) => d.pinnedBy.length === 0)
+    .map(({ pinnedBy: _p, ...d }) => d);
   const statuses = pins.map((p): PinStatus => {
-    const base = { component: p.component, name: p.name, image: familiarImageRef(p.ref), enabled: p.enabled };
+    const base = {
+      component: p.component,
+      name: p.name,
+      image: familiarImageRef(p.ref),
+      enabled: p.enabled,
+    };
     const uses = deployed.filter((d) => sameImage(d.ref, p.ref)).flatMap((d) => d.uses);
-    if (uses.length > 0) return { ...base, status: "deployed", where: uses.map((u) => `${u.object} ${u.path}`) };
+    if (uses.length > 0)
+      return { ...base, status: "deployed", where: uses.map((u) => `${u.object} ${u.path}`) };
     if (!p.enabled) return { ...base, status: "disabled", where: [] };
     const refs = referencesTo(objects, p.ref);
-    return refs.length > 0 ? { ...base, status: "referenced", where: refs } : { ...base, status: "missing", where: [] };
+    return refs.length > 0
+      ? { ...base, status: "referenced", where: refs }
+      : { ...base, status: "missing", where: [] };
   });
-  return { deployed, unpinned, pins: statuses, missing: statuses.filter((s) => s.status === "missing"), notes };
+  return {
+    deployed,
+    unpinned,
+    pins: statuses,
+    missing: statuses.filter((s) => s.status === "missing"),
+    notes,
+  };
 }

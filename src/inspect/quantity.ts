@@ -16,11 +16,23 @@ const BINARY: Record<string, bigint> = {
 };
 
 /** Decimal SI suffixes as powers of ten. */
-const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const DECIMAL: Record<string, number> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  "": 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
+};
 
 // <sign><digits>[.<digits>] then a binary suffix, a decimal suffix or an exponent. "1E" is
 // exa and "1E3" is a thousand: the suffix alternative is tried first and backtracks.
-const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+const QUANTITY =
+  /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
 /** Thrown for a string that is not a Kubernetes quantity. */
 export class QuantityError extends Error {}

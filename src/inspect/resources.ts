@@ -8,7 +8,14 @@ import type { KubeObject } from "../kube/objects.js";
 import { objectRef } from "../kube/objects.js";
 import { type AttributionScope, attribute } from "./attribution.js";
 import { parseQuantity, QuantityError } from "./quantity.js";
-import { containersOf, type FoundContainer, hooksOf, isWorkload, replicasOf } from "./workloads.js";
+import {
+  containersOf,
+  dig,
+  type FoundContainer,
+  hooksOf,
+  isWorkload,
+  replicasOf,
+} from "./workloads.js";
 
 /** The resource names summed, with the key they are reported under. */
 export const GPU_RESOURCE = "nvidia.com/gpu";
@@ -46,7 +53,14 @@ export interface ResourceSummary {
 
 /** All-zero amounts. */
 export function zeroAmounts(): ResourceAmounts {
-  return { cpuRequests: 0n, cpuLimits: 0n, memoryRequests: 0n, memoryLimits: 0n, gpus: 0n, storage: 0n };
+  return {
+    cpuRequests: 0n,
+    cpuLimits: 0n,
+    memoryRequests: 0n,
+    memoryLimits: 0n,
+    gpus: 0n,
+    storage: 0n,
+  };
 }
 
 function add(a: ResourceAmounts, b: ResourceAmounts, times = 1n): ResourceAmounts {
@@ -56,7 +70,13 @@ function add(a: ResourceAmounts, b: ResourceAmounts, times = 1n): ResourceAmount
 }
 
 /** Reads one quantity of a container; requests default to limits, as the API server defaults them. */
-function amount(c: FoundContainer, field: "requests" | "limits", name: string, notes: string[], where: string): bigint {
+function amount(
+  c: FoundContainer,
+  field: "requests" | "limits",
+  name: string,
+  notes: string[],
+  where: string,
+): bigint {
   const fromField = c.resources[field]?.[name];
   const raw = fromField ?? (field === "requests" ? c.resources.limits?.[name] : undefined);
   if (raw === undefined || raw === null) return 0n;
@@ -103,11 +123,11 @@ function podAmounts(o: KubeObject, notes: string[]): ResourceAmounts {
   };
 }
 
-function claimSize(claim: Record<string, any> | undefined, notes: string[], where: string): bigint {
-  const raw = claim?.spec?.resources?.requests?.storage;
+function claimSize(claim: unknown, notes: string[], where: string): bigint {
+  const raw = dig(claim, "spec", "resources", "requests", "storage");
   if (raw === undefined || raw === null) return 0n;
   try {
-    return parseQuantity(raw);
+    return parseQuantity(raw as string | number);
   } catch (err) {
     if (!(err instanceof QuantityError)) throw err;
     notes.push(`${where}: storage request: ${err.message}`);
@@ -127,20 +147,37 @@ function itemOf(o: KubeObject, scope: AttributionScope, notes: string[]): Resour
   const { count, perNode } = replicasOf(o);
   const each = podAmounts(o, notes);
   if (o.kind === "StatefulSet") {
-    const templates = ((o.spec as Record<string, any>)?.volumeClaimTemplates ?? []) as Record<string, any>[];
-    for (const t of templates) each.storage += claimSize(t, notes, `${ref} volumeClaimTemplates/${t?.metadata?.name}`);
+    const templates = dig(o, "spec", "volumeClaimTemplates");
+    for (const t of Array.isArray(templates) ? templates : []) {
+      each.storage += claimSize(
+        t,
+        notes,
+        `${ref} volumeClaimTemplates/${String(dig(t, "metadata", "name"))}`,
+      );
+    }
   }
   if (perNode) notes.push(`${ref} is a DaemonSet: its amounts are per node and counted once`);
-  return { component, object: ref, replicas: count, perNode, each, total: add(zeroAmounts(), each, BigInt(count)) };
+  return {
+    component,
+    object: ref,
+    replicas: count,
+    perNode,
+    each,
+    total: add(zeroAmounts(), each, BigInt(count)),
+  };
 }
 
 /** Sums the resources of rendered objects per component. Helm hooks are left out (transient). */
-export function summariseResources(objects: KubeObject[], scope: AttributionScope): ResourceSummary {
+export function summariseResources(
+  objects: KubeObject[],
+  scope: AttributionScope,
+): ResourceSummary {
   const notes: string[] = [];
   const items: ResourceItem[] = [];
   for (const o of objects) {
     if (hooksOf(o).length > 0) {
-      if (isWorkload(o)) notes.push(`${objectRef(o)} is a helm hook (${hooksOf(o).join(",")}): left out`);
+      if (isWorkload(o))
+        notes.push(`${objectRef(o)} is a helm hook (${hooksOf(o).join(",")}): left out`);
       continue;
     }
     const item = itemOf(o, scope, notes);

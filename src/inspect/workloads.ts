@@ -36,6 +36,16 @@ export interface FoundContainer {
   path: string;
 }
 
+/** Safe navigation into parsed YAML: `dig(o, "spec", "replicas")`; undefined when absent. */
+export function dig(value: unknown, ...keys: (string | number)[]): unknown {
+  let cur = value;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[String(k)];
+  }
+  return cur;
+}
+
 /** True for objects that run pods. */
 export function isWorkload(o: KubeObject): boolean {
   return WORKLOAD_KINDS.has(o.kind);
@@ -44,7 +54,12 @@ export function isWorkload(o: KubeObject): boolean {
 /** The `helm.sh/hook` annotation, split into its hook names ([] when not a hook). */
 export function hooksOf(o: KubeObject): string[] {
   const raw = o.metadata.annotations?.["helm.sh/hook"];
-  return raw ? raw.split(",").map((h) => h.trim()).filter(Boolean) : [];
+  return raw
+    ? raw
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** True for `helm test` pods and jobs: deployed only when someone runs `helm test`. */
@@ -68,14 +83,15 @@ export function containersOf(o: KubeObject): FoundContainer[] {
   for (const list of CONTAINER_LISTS) {
     const items = spec[list];
     if (!Array.isArray(items)) continue;
-    items.forEach((c: Record<string, any>, index) => {
+    items.forEach((c: unknown, index) => {
+      const image = dig(c, "image");
       out.push({
         list,
         index,
-        name: String(c?.name ?? `#${index}`),
-        image: typeof c?.image === "string" ? c.image : undefined,
-        sidecar: list === "initContainers" && c?.restartPolicy === "Always",
-        resources: (c?.resources ?? {}) as FoundContainer["resources"],
+        name: String(dig(c, "name") ?? `#${index}`),
+        image: typeof image === "string" ? image : undefined,
+        sidecar: list === "initContainers" && dig(c, "restartPolicy") === "Always",
+        resources: (dig(c, "resources") ?? {}) as FoundContainer["resources"],
         path: `${base}.${list}[${index}]`,
       });
     });
@@ -92,20 +108,23 @@ export interface ReplicaCount {
 
 /** The replicas of a workload: spec.replicas (default 1), Job parallelism, 1 per node for DaemonSets. */
 export function replicasOf(o: KubeObject): ReplicaCount {
-  const spec = (o.spec ?? {}) as Record<string, any>;
-  const num = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : d);
+  const num = (v: unknown, d: number) =>
+    typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : d;
   switch (o.kind) {
     case "Deployment":
     case "StatefulSet":
     case "ReplicaSet":
     case "ReplicationController":
-      return { count: num(spec.replicas, 1), perNode: false };
+      return { count: num(dig(o, "spec", "replicas"), 1), perNode: false };
     case "DaemonSet":
       return { count: 1, perNode: true };
     case "Job":
-      return { count: num(spec.parallelism, 1), perNode: false };
+      return { count: num(dig(o, "spec", "parallelism"), 1), perNode: false };
     case "CronJob":
-      return { count: num(spec.jobTemplate?.spec?.parallelism, 1), perNode: false };
+      return {
+        count: num(dig(o, "spec", "jobTemplate", "spec", "parallelism"), 1),
+        perNode: false,
+      };
     default:
       return { count: 1, perNode: false };
   }

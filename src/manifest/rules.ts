@@ -9,6 +9,7 @@ import semver from "semver";
 import { parse as parseYaml } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { type DocPath, formatPath, type PositionedDocument } from "./positions.js";
+import { WIRING_RULES } from "./rules-wiring.js";
 import { COMPONENT_ID, isLocalChart, type Stack } from "./schema.js";
 
 /** What a rule may look at besides the manifest. */
@@ -374,6 +375,7 @@ export const RULES: readonly Rule[] = [
   dependencies,
   endpoints,
   profiles,
+  ...WIRING_RULES,
 ];
 
 /** Runs every rule; diagnostics are sorted by position so output reads top to bottom. */

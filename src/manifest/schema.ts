@@ -47,6 +47,9 @@ const Image = z
   })
   .describe("A container image the chart deploys");
 
+/** What an endpoint entry carries: the whole URL or a part of it. */
+const EndpointFormat = z.enum(["url", "host", "hostport", "port"]);
+
 /** An in-cluster endpoint a component offers to the others. */
 const Endpoint = z
   .strictObject({
@@ -60,8 +63,30 @@ const Endpoint = z
     url: nonEmpty.describe(
       "URL template; {release} and {namespace} are replaced by the Helm release name and namespace",
     ),
+    format: EndpointFormat.default("url").describe(
+      "What the ConfigMap entry and the environment variable carry: the whole URL, or only its host, host:port or port",
+    ),
   })
   .describe("An endpoint published in the wiring ConfigMap and the notebook environment");
+
+/** A value of this component's chart that is set from another component's endpoint. */
+const Consume = z
+  .strictObject({
+    endpoint: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\.[A-Za-z0-9_-]+$/, "must be <component>.<endpoint name>")
+      .describe("The producer's endpoint as <component id>.<endpoint name>, e.g. xcache.root"),
+    value: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "must be a dotted values path")
+      .describe("Dotted path of the value in this component's chart, e.g. transformer.cachePrefix"),
+    format: EndpointFormat.default("hostport").describe(
+      "How the endpoint is written into the value; values are static, so the host is the Service name alone (the consumer runs in the release namespace)",
+    ),
+  })
+  .describe(
+    "Wiring: while the producer is enabled in stack.yaml, the umbrella's values set this value to the producer's endpoint, and installing with the producer disabled fails with a message naming the value to clear",
+  );
 
 /** One of the facility services. */
 const Component = z
@@ -81,6 +106,17 @@ const Component = z
       .default([])
       .describe("Components this one needs (they must be enabled when this one is)"),
     endpoints: z.array(Endpoint).default([]).describe("Endpoints offered to other components"),
+    consumes: z
+      .array(Consume)
+      .default([])
+      .describe("Values of this component's chart that are wired to other components' endpoints"),
+    endpointEnv: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, "must be a dotted values path")
+      .optional()
+      .describe(
+        "Dotted path of an environment-variable map in this component's chart (z2jh extraEnv style, e.g. jupyterhub.singleuser.extraEnv) that receives every other component's endpoints, read from the endpoints ConfigMap",
+      ),
     source: z
       .strictObject({
         github: z
@@ -130,6 +166,10 @@ export const StackSchema = z
         version: nonEmpty.describe("Integrated release version (SemVer)"),
         description: nonEmpty.describe("Umbrella chart description"),
         home: z.string().optional().describe("Project home page"),
+        license: z
+          .string()
+          .optional()
+          .describe("SPDX license identifier of the umbrella chart (artifacthub.io/license)"),
         maintainers: z
           .array(
             z.strictObject({
@@ -165,6 +205,12 @@ export type StackComponent = Stack["components"][string];
 export type ChartRef = NonNullable<StackComponent["chart"]>;
 /** A pinned image. */
 export type StackImage = StackComponent["images"][number];
+/** An endpoint a component offers. */
+export type StackEndpoint = StackComponent["endpoints"][number];
+/** A value wired to another component's endpoint. */
+export type StackConsume = StackComponent["consumes"][number];
+/** What an endpoint entry carries. */
+export type EndpointFormatName = z.infer<typeof EndpointFormat>;
 
 /** True for a first-party chart kept under charts/. */
 export function isLocalChart(c: ChartRef): c is Extract<ChartRef, { path: string }> {

@@ -84,7 +84,10 @@ export class Helm {
   }
 
   /** `helm registry login`, the password on stdin so it never appears in the command line. */
-  async registryLogin(host: string, o: RegistryAccess & { username: string; password: string }): Promise<void> {
+  async registryLogin(
+    host: string,
+    o: RegistryAccess & { username: string; password: string },
+  ): Promise<void> {
     const args = ["registry", "login", host, "--username", o.username, "--password-stdin"];
     if (o.plainHttp) args.push("--plain-http");
     if (o.insecure) args.push("--insecure");

@@ -142,3 +142,40 @@ Checks across values that the schema cannot express (or where a clearer message 
 {{- fail "triton: autoscaling.enabled needs a CPU or memory target or autoscaling.metrics" }}
 {{- end }}
 {{- end }}
+
+{{/*
+Environment of the server container, as a YAML list (empty when there is none).
+*/}}
+{{- define "triton.env" -}}
+{{- $repo := .Values.modelRepository }}
+{{- $src := $repo.source }}
+{{- if eq $src "s3" }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ $repo.s3.existingSecret }}
+      key: {{ $repo.s3.accessKeyIdKey }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $repo.s3.existingSecret }}
+      key: {{ $repo.s3.secretAccessKeyKey }}
+{{- with $repo.s3.sessionTokenKey }}
+- name: AWS_SESSION_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $repo.s3.existingSecret }}
+      key: {{ . }}
+{{- end }}
+- name: AWS_DEFAULT_REGION
+  value: {{ $repo.s3.region | quote }}
+{{- end }}
+{{- if eq (int .Values.gpus) 0 }}
+# No GPU asked for: keep the NVIDIA runtime (where it is the default) from exposing any.
+- name: NVIDIA_VISIBLE_DEVICES
+  value: void
+{{- end }}
+{{- with .Values.extraEnv }}
+{{- toYaml . | nindent 0 }}
+{{- end }}
+{{- end }}

@@ -64,19 +64,24 @@ export async function startDaemon(spec: DaemonSpec, redactor: Redactor): Promise
   const fd = openSync(spec.logFile, "a");
   writeSync(fd, `# ${new Date().toISOString()} ${command}\n`);
   const startedAt = Date.now();
-  let child: ReturnType<typeof execa>;
-  try {
-    child = execa(spec.file, spec.args, {
+  // The child writes to the log file itself (an inherited descriptor), so it outlives us;
+  // execa's types spell descriptors as literals, hence the cast.
+  const out = fd as 3;
+  const spawn = () =>
+    execa(spec.file, spec.args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: spec.env ?? {},
       detached: true,
       cleanup: false,
       reject: false,
       buffer: false,
       stdin: "ignore",
-      stdout: fd,
-      stderr: fd,
+      stdout: out,
+      stderr: out,
     });
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn();
   } finally {
     closeSync(fd);
   }

@@ -30,9 +30,9 @@ async function waitPortsFree(ports: number[], timeoutMs: number): Promise<number
 }
 
 /**
- * Stops everything `state` recorded (all at once: SIGTERM, SIGKILL after the grace period) and,
- * unless `keepFiles`, removes the cluster's directory. Throws one ShoppeError naming every
- * process that could not be stopped, after trying all of them.
+ * Stops everything `state` recorded, last started first (SIGTERM, SIGKILL after the grace
+ * period) and, unless `keepFiles`, removes the cluster's directory. Throws one ShoppeError
+ * naming every process that could not be stopped, after trying all of them.
  */
 export async function teardownCluster(
   store: StateStore,
@@ -40,11 +40,17 @@ export async function teardownCluster(
   logger: Logger,
   o: { graceMs?: number; keepFiles?: boolean } = {},
 ): Promise<TeardownResult> {
-  const results = await Promise.allSettled(
-    state.processes.map(async (p) => ((await stopProcess(p, o.graceMs)) ? p.name : undefined)),
-  );
-  const stopped = results.flatMap((r) => (r.status === "fulfilled" && r.value ? [r.value] : []));
-  const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  // Reverse start order: clients before the API server before etcd. Stopping etcd first makes
+  // the API server's graceful shutdown hang until SIGKILL.
+  const stopped: string[] = [];
+  const failures: unknown[] = [];
+  for (const p of [...state.processes].reverse()) {
+    try {
+      if (await stopProcess(p, o.graceMs)) stopped.push(p.name);
+    } catch (err) {
+      failures.push(err);
+    }
+  }
   if (failures.length > 0) {
     const why = failures.map((f) => (f instanceof Error ? f.message : String(f))).join("; ");
     throw new ShoppeError(`failed to tear down cluster "${state.name}": ${why}`, { cause: failures[0] });

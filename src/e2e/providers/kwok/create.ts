@@ -5,7 +5,7 @@
  * error reaches the caller (kind's create actions are the model).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { CoreV1Api, Health, KubeConfig, VersionApi } from "@kubernetes/client-node";
+import { CoreV1Api, Health, KubeConfig, StorageV1Api, VersionApi } from "@kubernetes/client-node";
 import { CommandError, InputError, ShoppeError } from "../../../errors.js";
 import { generatePki } from "../common/pki.js";
 import { writeKubeconfig } from "../common/kubeconfig.js";
@@ -18,8 +18,8 @@ import { teardownCluster } from "../common/teardown.js";
 import type { Cluster, CreateClusterOptions, NodeResources, ProviderContext } from "../provider.js";
 import { controlPlaneVersion, normalizeVersion, requireBinaries } from "./binaries.js";
 import { type Binaries, type Component, daemonSpec, type Layout, type Ports, statePaths } from "./components.js";
-import { kwokNode, nodeName, resolveNodeResources } from "./nodes.js";
-import { KWOK_STAGES } from "./stages.js";
+import { kwokNode, nodeIp, nodeName, resolveNodeResources } from "./nodes.js";
+import { KWOK_PROVISIONER, KWOK_STAGES, KWOK_STORAGE_CLASS } from "./stages.js";
 
 
 const DEFAULT_TIMEOUT_MS = 180_000;
@@ -129,11 +129,27 @@ class CreateRun {
   }
 }
 
-/** Creates the cluster's Node objects and waits until kwok reports every one Ready. */
+/**
+ * Creates the cluster's Node objects and the default StorageClass kwok provisions for, and
+ * waits until kwok reports every node Ready.
+ */
 async function createNodes(run: CreateRun, count: number, r: NodeResources): Promise<string[]> {
   const core = run.kc.makeApiClient(CoreV1Api);
+  await run.kc.makeApiClient(StorageV1Api).createStorageClass({
+    body: {
+      metadata: {
+        name: KWOK_STORAGE_CLASS,
+        annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+      },
+      provisioner: KWOK_PROVISIONER,
+      reclaimPolicy: "Delete",
+      volumeBindingMode: "Immediate",
+    },
+  });
   const names = Array.from({ length: count }, (_, i) => nodeName(run.o.name, i));
-  for (const name of names) await core.createNode({ body: kwokNode(name, r) });
+  for (const [i, name] of names.entries()) {
+    await core.createNode({ body: kwokNode(name, r, nodeIp(i)) });
+  }
   run.state.nodes = names;
   run.save();
   await pollUntil(

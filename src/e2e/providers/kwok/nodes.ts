@@ -35,8 +35,13 @@ export function nodeName(cluster: string, index: number): string {
   return `${cluster}-node-${index}`;
 }
 
-/** A Node object for kwok to manage, with the given capacity. */
-export function kwokNode(name: string, r: NodeResources): V1Node {
+/** A made-up InternalIP for node `index` (never routed anywhere; kubectl shows it). */
+export function nodeIp(index: number): string {
+  return `10.200.${Math.floor(index / 250)}.${(index % 250) + 1}`;
+}
+
+/** A Node object for kwok to manage, with the given capacity and address. */
+export function kwokNode(name: string, r: NodeResources, ip: string): V1Node {
   const resources: Record<string, string> = {
     cpu: r.cpu,
     memory: r.memory,
@@ -59,6 +64,13 @@ export function kwokNode(name: string, r: NodeResources): V1Node {
       },
     },
     spec: {},
-    status: { allocatable: resources, capacity: resources },
+    status: {
+      allocatable: resources,
+      capacity: resources,
+      addresses: [
+        { type: "InternalIP", address: ip },
+        { type: "Hostname", address: name },
+      ],
+    },
   };
 }

@@ -1,12 +1,19 @@
 /**
- * kwok's stage configuration: how simulated nodes and pods move through their lifecycle.
- * kwok starts with no stages unless given some, so the provider writes these into its state
- * dir. They are kwok v0.8.0's "fast" node and pod stages plus lease heartbeats, verbatim from
- * sigs.k8s.io/kwok kustomize/stage/{node/fast,node/heartbeat-with-lease,pod/fast}
+ * kwok's stage configuration: how simulated nodes, pods and volumes move through their
+ * lifecycle. kwok starts with no stages unless given some, so the provider writes these into
+ * its state dir. They are kwok v0.8.0's "fast" stages plus lease heartbeats, verbatim from
+ * sigs.k8s.io/kwok kustomize/stage/{node/fast,node/heartbeat-with-lease,pod/fast,volume/fast}
  * (Apache-2.0, © The Kubernetes Authors): nodes turn Ready at once; pods bound to a managed
  * node turn Running and Ready at once (no container runs); pods owned by Jobs then Succeed;
- * deleted pods go away.
+ * deleted pods go away; claims of the `kwok-volume` StorageClass get a PersistentVolume
+ * (nothing is stored anywhere).
  */
+
+/** The StorageClass the volume stages provision for; the provider makes it the default. */
+export const KWOK_STORAGE_CLASS = "kwok-volume";
+
+/** The provisioner name the volume stages stand in for. */
+export const KWOK_PROVISIONER = "kwok.x-k8s.io/volume";
 
 /** The multi-document Stage YAML handed to `kwok --config`. */
 export const KWOK_STAGES = `
@@ -303,4 +310,162 @@ spec:
       operator: 'Exists'
   next:
     delete: true
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pvc-provision
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolumeClaim
+  selector:
+    matchExpressions:
+    - cel:
+        expression: >-
+          self.spec.storageClassName == 'kwok-volume'
+    - cel:
+        expression: >-
+          !has(self.metadata.deletionTimestamp)
+    - cel:
+        expression: >-
+          !has(self.spec.volumeName)
+    - cel:
+        expression: >-
+          self.status.phase != 'Bound'
+  steps:
+  - apply:
+      template: |
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: pvc-{{ .metadata.uid }}
+          annotations:
+            pv.kubernetes.io/provisioned-by: kwok.x-k8s.io/volume
+        spec:
+          accessModes:
+          {{ YAML .spec.accessModes 2 }}
+          capacity:
+          {{ YAML .spec.resources.requests 2 }}
+          persistentVolumeReclaimPolicy: {{ default "Delete" .spec.reclaimPolicy | Quote }}
+          storageClassName: {{ .spec.storageClassName | Quote }}
+          volumeMode: {{ default "Filesystem" .spec.volumeMode | Quote }}
+          claimRef:
+            apiVersion: {{ .apiVersion | Quote }}
+            kind: {{ .kind | Quote }}
+            name: {{ .metadata.name | Quote }}
+            namespace: {{ .metadata.namespace | Quote }}
+            resourceVersion: {{ .metadata.resourceVersion | Quote }}
+            uid: {{ .metadata.uid | Quote }}
+          hostPath:
+            path: /tmp/kwok-local-path-provisioner/pvc-{{ .metadata.uid }}
+            type: DirectoryOrCreate
+  - patch:
+      root: metadata
+      template: |
+        annotations:
+          pv.kubernetes.io/bind-completed: "yes"
+          pv.kubernetes.io/bound-by-controller: "yes"
+          volume.beta.kubernetes.io/storage-provisioner: kwok.x-k8s.io/volume
+          volume.kubernetes.io/storage-provisioner: kwok.x-k8s.io/volume
+  - patch:
+      root: spec
+      template: |
+        volumeName: pvc-{{ .metadata.uid }}
+  - patch:
+      root: status
+      subresource: status
+      template: |
+        phase: Bound
+        accessModes:
+        {{ YAML .spec.accessModes 1 }}
+        capacity:
+        {{ YAML .spec.resources.requests 1 }}
+        volumeName: pvc-{{ .metadata.uid }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pv-bind
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolume
+  selector:
+    matchExpressions:
+    - cel:
+        expression: >-
+          self.spec.storageClassName == 'kwok-volume'
+    - cel:
+        expression: >-
+          !has(self.metadata.deletionTimestamp)
+    - cel:
+        expression: >-
+          has(self.spec.claimRef.name)
+    - cel:
+        expression: >-
+          !(self.status.phase in ['Bound', 'Released', 'Failed'])
+  steps:
+  - patch:
+      root: status
+      subresource: status
+      template: |
+        phase: Bound
+        lastPhaseTransitionTime: {{ Now | Quote }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pvc-delete
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolumeClaim
+  selector:
+    matchExpressions:
+    - cel:
+        expression: >-
+          self.spec.storageClassName == 'kwok-volume'
+    - cel:
+        expression: >-
+          has(self.metadata.deletionTimestamp)
+    - cel:
+        expression: >-
+          has(self.spec.volumeName)
+  steps:
+  - apply:
+      subresource: status
+      template: |
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: {{ .spec.volumeName | Quote }}
+        status:
+          phase: Released
+      type: merge
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pv-delete
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: PersistentVolume
+  selector:
+    matchExpressions:
+    - cel:
+        expression: >-
+          self.spec.storageClassName == 'kwok-volume'
+    - cel:
+        expression: >-
+          !has(self.metadata.deletionTimestamp)
+    - cel:
+        expression: >-
+          self.spec.persistentVolumeReclaimPolicy == 'Delete'
+    - cel:
+        expression: >-
+          self.status.phase == 'Released'
+  steps:
+  - delete: true
 `;

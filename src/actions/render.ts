@@ -1,0 +1,107 @@
+/**
+ * `shoppe render`: stack.yaml → charts/<release name>/. Loads the manifest (bad input is an
+ * InputError with positions), generates the chart purely, then either compares it with the
+ * chart on disk (`check`) or writes it atomically. Rendering never fetches dependencies.
+ */
+import path from "node:path";
+import type { ArtifactHubChange } from "../chart/chart-yaml.js";
+import { generateUmbrella } from "../chart/generate.js";
+import {
+  type ChartFs,
+  diffCharts,
+  type FileChange,
+  nodeChartFs,
+  readChartDir,
+  writeChartAtomically,
+} from "../chart/writer.js";
+import type { Context } from "../context.js";
+import { loadStack } from "../manifest/load.js";
+
+/** Options for render. */
+export interface RenderOptions {
+  /** Manifest path, relative to the project root; default stack.yaml. */
+  file?: string;
+  /** Chart directory, relative to the project root; default charts/<release name>. */
+  output?: string;
+  /** Compare the chart on disk with a fresh render instead of writing. */
+  check?: boolean;
+}
+
+/** What a render did or found. */
+export interface RenderResult {
+  /** The manifest, as given. */
+  file: string;
+  /** Absolute chart directory. */
+  chartDir: string;
+  /** The chart directory relative to the project root, for messages. */
+  chartPath: string;
+  /** Files of a fresh render, relative to chartDir, sorted. */
+  files: string[];
+  /** True when the chart on disk differed (or, under check, differs) from a fresh render. */
+  changed: boolean;
+  /** True when files were written (never under check, nor when nothing changed). */
+  written: boolean;
+  /** Whether this was a check. */
+  check: boolean;
+  /** Per-file differences between the chart on disk and the fresh render. */
+  differences: FileChange[];
+  /** Unified diff from the chart on disk to the fresh render; "" when equal. */
+  diff: string;
+}
+
+/** Internals a test may replace. */
+export interface RenderDeps {
+  fs?: ChartFs;
+  changes?: ArtifactHubChange[];
+}
+
+/** Renders (or checks) the umbrella chart. */
+export async function render(
+  ctx: Context,
+  options: RenderOptions = {},
+  deps: RenderDeps = {},
+): Promise<RenderResult> {
+  const fs = deps.fs ?? nodeChartFs;
+  const shown = options.file ?? "stack.yaml";
+  const loaded = await loadStack(path.resolve(ctx.root, shown), { shownAs: shown });
+  const chartDir = path.resolve(
+    ctx.root,
+    options.output ?? path.join("charts", loaded.stack.release.name),
+  );
+  const step = ctx.progress.start(
+    options.check ? `check ${rel(ctx, chartDir)}` : `render ${rel(ctx, chartDir)}`,
+  );
+  try {
+    const { files } = generateUmbrella(loaded, { chartDir, changes: deps.changes });
+    const current = await readChartDir(chartDir, fs);
+    const { changes, patch } = diffCharts(current, files);
+    const changed = changes.length > 0;
+    const written = !options.check && changed;
+    if (written) await writeChartAtomically(chartDir, files, fs);
+    step.succeed(summary(changes, Boolean(options.check)));
+    ctx.logger.debug(`render: ${Object.keys(files).length} files for ${rel(ctx, chartDir)}`);
+    return {
+      file: shown,
+      chartDir,
+      chartPath: rel(ctx, chartDir),
+      files: Object.keys(files),
+      changed,
+      written,
+      check: Boolean(options.check),
+      differences: changes,
+      diff: patch,
+    };
+  } catch (err) {
+    step.fail();
+    throw err;
+  }
+}
+
+function rel(ctx: Context, dir: string): string {
+  return path.relative(ctx.root, dir) || ".";
+}
+
+function summary(changes: FileChange[], check: boolean): string {
+  if (changes.length === 0) return "up to date";
+  return `${changes.length} file${changes.length === 1 ? "" : "s"} ${check ? "differ" : "changed"}`;
+}

@@ -1,0 +1,142 @@
+/**
+ * README.md of the umbrella: what it installs (components table), how to install it, how
+ * the components are wired, the profiles, and the values reference built from the same
+ * documented tree as values.yaml (helm-docs layout).
+ */
+import { GENERATED_NOTICE, type UmbrellaModel } from "./model.js";
+import { flattenTree, type VNode } from "./vtree.js";
+
+/** Escapes a table cell. */
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  return [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ];
+}
+
+function componentsTable(model: UmbrellaModel): string[] {
+  return table(
+    ["Component", "Chart", "Version", "App version", "Repository", "Enabled"],
+    model.components.map((c) => [
+      `[${c.displayName}](${c.sourceUrl}) (\`${c.id}\`)`,
+      c.dependency ? `\`${c.dependency.name}\`` : "-",
+      c.dependency ? c.dependency.version : "-",
+      c.appVersion,
+      c.dependency ? `\`${c.dependency.repository}\`` : "-",
+      c.enabled ? "yes" : "no",
+    ]),
+  );
+}
+
+function installSection(model: UmbrellaModel, chartPath: string): string[] {
+  const repos = model.components.flatMap((c) =>
+    c.dependency?.repository.startsWith("http") ? [[c.id, c.dependency.repository]] : [],
+  );
+  return [
+    "## Install",
+    "",
+    "Helm needs every HTTP repository before it can fetch the dependencies (`shoppe chart deps` does this for you):",
+    "",
+    "```console",
+    ...repos.map(([id, url]) => `helm repo add ${id} ${url}`),
+    `helm dependency build ${chartPath}`,
+    `helm install facility ${chartPath} --namespace facility --create-namespace`,
+    "```",
+    "",
+    "Switch a component off with `--set <component>.enabled=false`; use a profile with `--values <chart>/ci/<profile>-values.yaml`.",
+  ];
+}
+
+function wiringSection(model: UmbrellaModel): string[] {
+  const env = model.envWiring.flatMap((w) =>
+    w.endpoints.map((e) => [
+      `\`${e.component}\` ${e.name}`,
+      `\`${e.display}\``,
+      `\`${e.env}\``,
+      `\`${w.consumer}\`: \`${w.path}.${e.env}\` (from the ConfigMap, optional)`,
+    ]),
+  );
+  const values = model.valueWiring.map((w) => [
+    `\`${w.producer}\` ${w.endpoint.name}`,
+    `\`${w.value}\``,
+    "-",
+    `\`${w.consumer}\`: \`${w.path}\``,
+  ]);
+  const published = model.components.flatMap((c) =>
+    c.endpoints.map((e) => [
+      `\`${c.id}\` ${e.name}`,
+      `\`${e.display}\``,
+      `\`${e.env}\``,
+      "ConfigMap",
+    ]),
+  );
+  return [
+    "## Wiring",
+    "",
+    `The ConfigMap \`${model.endpointsConfigMap}\` (fixed name) holds one entry per endpoint of each enabled component, keyed by its environment variable; a disabled component's entries disappear. Notebooks read the entries through optional ConfigMap references, so a disabled component leaves its variable unset instead of breaking the pod. Values wired from another component's endpoint are written in their in-namespace form (Service name, no namespace), and the chart refuses to install while such a value points at a disabled component.`,
+    "",
+    ...table(
+      ["Producer endpoint", "Value", "Variable", "Consumer"],
+      [...published, ...env, ...values],
+    ),
+  ];
+}
+
+function profilesSection(model: UmbrellaModel): string[] {
+  const names = Object.keys(model.profiles);
+  if (names.length === 0) return [];
+  return [
+    "## Profiles",
+    "",
+    ...table(
+      ["Profile", "Values file", "Description"],
+      names.map((n) => [n, `\`ci/${n}-values.yaml\``, model.profiles[n]?.description ?? ""]),
+    ),
+    "",
+  ];
+}
+
+function valuesSection(tree: VNode[]): string[] {
+  return [
+    "## Values",
+    "",
+    ...table(
+      ["Key", "Type", "Default", "Description"],
+      flattenTree(tree).map((r) => [
+        `\`${r.key}\``,
+        r.type,
+        `\`${JSON.stringify(r.default)}\``,
+        r.description,
+      ]),
+    ),
+  ];
+}
+
+/** README.md text; `chartPath` is how the install command names the chart directory. */
+export function readmeText(model: UmbrellaModel, tree: VNode[], chartPath: string): string {
+  return [
+    `<!-- ${GENERATED_NOTICE} -->`,
+    `# ${model.name}`,
+    "",
+    model.description,
+    "",
+    `Version ${model.version} · Kubernetes \`${model.kubeVersion}\``,
+    "",
+    "## Components",
+    "",
+    ...componentsTable(model),
+    "",
+    ...installSection(model, chartPath),
+    "",
+    ...wiringSection(model),
+    "",
+    ...profilesSection(model),
+    ...valuesSection(tree),
+    "",
+  ].join("\n");
+}
