@@ -4,29 +4,32 @@
  * Steps where helm writes into the chart (dependency build/update) run on a staged copy, so a
  * failure leaves the previous Chart.lock and charts/ byte for byte as they were.
  */
-import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { Context } from "../context.js";
-import { CheckFailedError, CommandError } from "../errors.js";
+import { CommandError } from "../errors.js";
+import { packageChecked } from "../helm/archive.js";
+import {
+  addRepositories,
+  type LockedDependency,
+  lockedDependencies,
+  loopbackRegistriesOnly,
+  sha256,
+} from "../helm/deps.js";
 import { explainHelmError } from "../helm/explain.js";
 import { type LintFinding, parseLintReport } from "../helm/lint-report.js";
-import { releaseOf, renderMatrix, selectKubeVersions } from "../helm/render.js";
-import { type HttpRepository, httpRepositories } from "../helm/repositories.js";
+import { newestKubeVersion, releaseOf, renderMatrix, selectKubeVersions } from "../helm/render.js";
+import type { HttpRepository } from "../helm/repositories.js";
 import { withStagedChart } from "../helm/staging.js";
 import {
   assertDependenciesBuilt,
   openUmbrella,
   profileValues,
   selectProfiles,
-  type Umbrella,
   type UmbrellaOptions,
 } from "../helm/umbrella.js";
 import { describeRemovedApi, findRemovedApis } from "../kube/api-removals.js";
-import { type Helm, type HelmMajor, openHelm } from "../tools/helm.js";
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
+import { type HelmMajor, openHelm } from "../tools/helm.js";
 
 /** Options of `chart deps`. */
 export interface ChartDepsOptions extends UmbrellaOptions {
@@ -37,16 +40,7 @@ export interface ChartDepsOptions extends UmbrellaOptions {
   major?: HelmMajor;
 }
 
-/** One locked dependency. */
-export interface LockedDependency {
-  component: string;
-  name: string;
-  version: string;
-  repository: string;
-  /** The archive in charts/ and its sha256 (Chart.lock's digest covers metadata only). */
-  archive: string | undefined;
-  sha256: string | undefined;
-}
+export type { LockedDependency };
 
 /** What `chart deps` did. */
 export interface ChartDepsResult {
@@ -59,53 +53,6 @@ export interface ChartDepsResult {
   dependencies: LockedDependency[];
 }
 
-/** Adds every HTTP repository of stack.yaml to helm's private home; an unreachable one is named. */
-async function addRepositories(helm: Helm, u: Umbrella): Promise<HttpRepository[]> {
-  const repos = httpRepositories(u.sources);
-  for (const r of repos) {
-    try {
-      await helm.repoAdd(r.name, r.url);
-    } catch (err) {
-      if (!(err instanceof CommandError)) throw err;
-      throw explainHelmError(err, { verb: `add the chart repository ${r.url}`, umbrella: u });
-    }
-  }
-  return repos;
-}
-
-async function sha256(file: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(file))
-    .digest("hex");
-}
-
-async function lockedDependencies(
-  u: Umbrella,
-): Promise<{ digest?: string; deps: LockedDependency[] }> {
-  const lock = parseYaml(await readFile(path.join(u.chartDir, "Chart.lock"), "utf8")) as {
-    digest?: string;
-    dependencies?: { name: string; version: string; repository: string }[];
-  };
-  const archives = await readdir(path.join(u.chartDir, "charts"));
-  const deps: LockedDependency[] = [];
-  for (const d of u.dependencies) {
-    const locked = lock.dependencies?.find(
-      (l) => l.name === d.name && l.repository === d.repository,
-    );
-    const version = String(locked?.version ?? d.version);
-    const archive = archives.find((a) => a === `${d.name}-${version}.tgz`);
-    deps.push({
-      component: d.component,
-      name: d.name,
-      version,
-      repository: d.repository,
-      archive,
-      sha256: archive ? await sha256(path.join(u.chartDir, "charts", archive)) : undefined,
-    });
-  }
-  return { ...(lock.digest ? { digest: lock.digest } : {}), deps };
-}
-
 /** `helm dependency build|update` of the umbrella, staged so a failure changes nothing. */
 export async function chartDeps(
   ctx: Context,
@@ -114,9 +61,7 @@ export async function chartDeps(
   const u = await openUmbrella(ctx, options);
   const helm = openHelm(ctx, options.major ?? "v4");
   const repositories = await addRepositories(helm, u);
-  const oci = u.sources.filter((s) => s.kind === "oci");
-  const plainHttp =
-    options.plainHttp ?? (oci.length > 0 && oci.every((s) => LOOPBACK.test(s.registry ?? "")));
+  const plainHttp = options.plainHttp ?? loopbackRegistriesOnly(u);
   if (plainHttp) ctx.logger.debug("fetching OCI charts over plain HTTP");
   const mode = options.update ? "update" : "build";
   const step = ctx.progress.start(`helm dependency ${mode} ${u.chartShown}`);
@@ -166,6 +111,8 @@ export interface LintRun {
 /** Every lint run; `ok` when all passed. */
 export interface ChartLintResult {
   chartDir: string;
+  /** Kubernetes version lint checked capabilities and deprecations against. */
+  kubeVersion: string;
   ok: boolean;
   runs: LintRun[];
 }
@@ -178,13 +125,16 @@ export async function chartLint(
   const u = await openUmbrella(ctx, options);
   await assertDependenciesBuilt(u);
   const profiles = selectProfiles(u, options.profile);
+  // Capabilities and deprecation checks against the newest supported Kubernetes, which has
+  // removed the most APIs (and helm3 built by `go install` would otherwise assume 1.20).
+  const kubeVersion = options.kubeVersion ?? newestKubeVersion(u);
   const runs: LintRun[] = [];
   for (const major of options.majors ?? (["v4", "v3"] as HelmMajor[])) {
     const helm = openHelm(ctx, major);
     for (const p of profiles) {
       const step = ctx.progress.start(`helm lint --strict (${major}, profile ${p.name})`);
       try {
-        const out = await helm.lint(u.chartDir, profileValues(p), options.kubeVersion);
+        const out = await helm.lint(u.chartDir, profileValues(p), kubeVersion);
         runs.push({ major, profile: p.name, ok: true, findings: parseLintReport(out, u.sources) });
         step.succeed();
       } catch (err) {
@@ -195,7 +145,7 @@ export async function chartLint(
       }
     }
   }
-  return { chartDir: u.chartShown, ok: runs.every((r) => r.ok), runs };
+  return { chartDir: u.chartShown, kubeVersion, ok: runs.every((r) => r.ok), runs };
 }
 
 /** Options of `chart template`. */
@@ -285,31 +235,15 @@ export async function chartPackage(
   await assertDependenciesBuilt(u);
   const helm = openHelm(ctx, options.major ?? "v4");
   const destination = path.resolve(ctx.root, options.destination ?? path.join("dist", "charts"));
-  await mkdir(destination, { recursive: true });
-  // Package into a scratch directory beside the destination, then rename: no partial .tgz.
-  const scratch = await mkdtemp(path.join(destination, ".package-"));
   const step = ctx.progress.start(`helm package ${u.chartShown}`);
   try {
-    const built = await helm.package(u.chartDir, scratch);
-    const meta = parseYaml(await helm.showChart(built)) as {
-      name?: string;
-      version?: string;
-      dependencies?: { name: string; version: string }[];
-    };
-    if (meta.name !== u.name || String(meta.version) !== u.version) {
-      throw new CheckFailedError(
-        `failed to package ${u.chartShown}: the archive says ${meta.name} ${meta.version}, expected ${u.name} ${u.version}`,
-      );
-    }
-    const file = path.join(destination, path.basename(built));
-    await rename(built, file);
-    const bytes = (await stat(file)).size;
+    const { file, meta } = await packageChecked(helm, u, destination);
     step.succeed(path.relative(ctx.root, file));
     return {
       file: path.relative(ctx.root, file) || file,
       name: u.name,
       version: u.version,
-      bytes,
+      bytes: (await stat(file)).size,
       sha256: await sha256(file),
       dependencies: (meta.dependencies ?? []).map((d) => ({
         name: d.name,
@@ -321,7 +255,5 @@ export async function chartPackage(
     if (err instanceof CommandError)
       throw explainHelmError(err, { verb: `package ${u.chartShown}`, umbrella: u });
     throw err;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
 }

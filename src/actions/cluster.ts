@@ -44,7 +44,10 @@ function provider(ctx: Context, t: ClusterTarget) {
 }
 
 /** Creates a cluster that keeps running after this process exits, until clusterDelete. */
-export async function clusterCreate(ctx: Context, o: ClusterCreateOptions): Promise<ClusterCreateResult> {
+export async function clusterCreate(
+  ctx: Context,
+  o: ClusterCreateOptions,
+): Promise<ClusterCreateResult> {
   const p = provider(ctx, o);
   const { provider: _p, stateDir: _s, ...create } = o;
   const cluster = await p.create({ lifetime: "persistent", ...create });

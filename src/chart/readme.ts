@@ -44,7 +44,7 @@ function installSection(model: UmbrellaModel, chartPath: string): string[] {
     "",
     "```console",
     ...repos.map(([id, url]) => `helm repo add ${id} ${url}`),
-    `helm dependency build ${chartPath}`,
+    `helm dependency update ${chartPath}`,
     `helm install facility ${chartPath} --namespace facility --create-namespace`,
     "```",
     "",

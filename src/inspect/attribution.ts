@@ -28,12 +28,12 @@ export function attribute(o: KubeObject, scope: AttributionScope): Attribution {
   const ids = Object.keys(scope.components);
   const fromSource = fromSourcePath(o.source, scope.umbrella, ids);
   if (fromSource) return { component: fromSource, via: "source" };
+  if (o.source?.startsWith(`${scope.umbrella}/templates/`))
+    return { component: UMBRELLA, via: "source" };
   const fromLabel = fromLabels(o.metadata.labels ?? {}, scope);
   if (fromLabel) return { component: fromLabel, via: "label" };
   const fromName = fromNaming(o.metadata.name, ids);
   if (fromName) return { component: fromName, via: "name" };
-  if (o.source?.startsWith(`${scope.umbrella}/templates/`))
-    return { component: UMBRELLA, via: "source" };
   return { component: "(unknown)", via: "none" };
 }
 

@@ -99,7 +99,7 @@ export class Helm {
     await this.run(["registry", "logout", host]);
   }
 
-  /** `helm pull` of a chart (`repo/name`, `oci://…` or a URL) into `destination`. */
+  /** `helm pull` of a chart (`repo/name`, `oci://…` or a URL) into `destination`, which must exist. */
   async pull(
     chart: string,
     o: RegistryAccess & { version?: string; destination: string; untar?: boolean },

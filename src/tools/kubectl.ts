@@ -20,7 +20,10 @@ export class Kubectl {
   }
 
   /** `kubectl apply -f -` with `manifest` on stdin; server-side when asked. */
-  async apply(manifest: string, o: { namespace?: string; serverSide?: boolean } = {}): Promise<string> {
+  async apply(
+    manifest: string,
+    o: { namespace?: string; serverSide?: boolean } = {},
+  ): Promise<string> {
     const args = ["apply", "-f", "-"];
     if (o.namespace) args.push("--namespace", o.namespace);
     if (o.serverSide) args.push("--server-side");
@@ -51,15 +54,26 @@ export class Kubectl {
       ["claims", () => this.get("persistentvolumeclaims", namespace)],
       ["events", () => this.events(namespace)],
     ] as const) {
-      const text = await fn().catch((e: unknown) => `(failed: ${e instanceof Error ? e.message : e})`);
+      const text = await fn().catch(
+        (e: unknown) => `(failed: ${e instanceof Error ? e.message : e})`,
+      );
       sections.push(`## ${title} (${namespace})\n${text.trim()}`);
     }
     const report = sections.join("\n\n");
-    return report.length > maxChars ? `${report.slice(0, maxChars)}\n… (cut at ${maxChars} chars)` : report;
+    return report.length > maxChars
+      ? `${report.slice(0, maxChars)}\n… (cut at ${maxChars} chars)`
+      : report;
   }
 }
 
 /** Opens the pinned kubectl for the project at ctx.root against `kubeconfig`. */
-export function openKubectl(ctx: { root: string; runner: Runner; env: NodeJS.ProcessEnv }, kubeconfig: string): Kubectl {
-  return new Kubectl(ctx.runner, requireTool(ctx.root, "kubectl", ctx.env.PATH ?? "").path, kubeconfig);
+export function openKubectl(
+  ctx: { root: string; runner: Runner; env: NodeJS.ProcessEnv },
+  kubeconfig: string,
+): Kubectl {
+  return new Kubectl(
+    ctx.runner,
+    requireTool(ctx.root, "kubectl", ctx.env.PATH ?? "").path,
+    kubeconfig,
+  );
 }

@@ -50,7 +50,10 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
   });
 
   /** Renders `stack`, snapshots the chart, runs `fn` (which must fail), checks nothing changed. */
-  async function failsWithoutChanges(stack: StackDoc, fn: () => Promise<unknown>): Promise<ShoppeError> {
+  async function failsWithoutChanges(
+    stack: StackDoc,
+    fn: () => Promise<unknown>,
+  ): Promise<ShoppeError> {
     await project.writeAndRender(stack);
     const before = await project.snapshot();
     const err = await failure(fn);
@@ -62,7 +65,9 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
     const stack = structuredClone(good);
     stack.components.servicex.chart.version = "1.5.99";
     for (const major of ["v4", "v3"] as const) {
-      const err = await failsWithoutChanges(stack, () => chartDeps(project.ctx, { update: true, major }));
+      const err = await failsWithoutChanges(stack, () =>
+        chartDeps(project.ctx, { update: true, major }),
+      );
       expect(err).toBeInstanceOf(InputError);
       expect(err.exitCode).toBe(2);
       expect(err.message).toContain('component "servicex"');
@@ -83,7 +88,9 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
     const stack = structuredClone(good);
     stack.components.mlflow.chart.repository = `oci://127.0.0.1:${await closedPort()}/charts`;
     for (const major of ["v4", "v3"] as const) {
-      const err = await failsWithoutChanges(stack, () => chartDeps(project.ctx, { update: true, major }));
+      const err = await failsWithoutChanges(stack, () =>
+        chartDeps(project.ctx, { update: true, major }),
+      );
       expect(err).toBeInstanceOf(CommandError);
       expect(err.exitCode).toBe(1);
       expect(err.message).toContain('the OCI registry of component "mlflow"');
@@ -95,7 +102,10 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
 
   it("names the components of a chart repository that stopped (exit 1)", async () => {
     const h = await fixtureHelm();
-    const repo = await startChartRepo(h.helm, ["coffea-casa", "servicex"].map((c) => path.join(UPSTREAM, c)));
+    const repo = await startChartRepo(
+      h.helm,
+      ["coffea-casa", "servicex"].map((c) => path.join(UPSTREAM, c)),
+    );
     try {
       const stack = structuredClone(good);
       stack.components["coffea-casa"].chart.repository = repo.url;
@@ -124,7 +134,9 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
     stack.components.mlflow.values.service = { port: "eighty" };
     await project.writeAndRender(stack);
     const before = await project.snapshot();
-    const err = await failure(() => chartTemplate(project.ctx, { profile: "ci", kubeVersion: "1.37.2" }));
+    const err = await failure(() =>
+      chartTemplate(project.ctx, { profile: "ci", kubeVersion: "1.37.2" }),
+    );
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toContain('values for "mlflow" do not match its chart\'s schema');
     expect(err.message).toMatch(/command: \S*helm template /);
@@ -140,10 +152,14 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
       expect(run.command).toContain("lint");
     }
     expect(await project.snapshot()).toEqual(before);
-    const cli = await runCli(["chart", "lint", "--profile", "ci"], project.root, { PATH: toolPath() });
+    const cli = await runCli(["chart", "lint", "--profile", "ci"], project.root, {
+      PATH: toolPath(),
+    });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain("(mlflow)");
-    const tpl = await runCli(["chart", "template", "--profile", "ci"], project.root, { PATH: toolPath() });
+    const tpl = await runCli(["chart", "template", "--profile", "ci"], project.root, {
+      PATH: toolPath(),
+    });
     expect(tpl.code).toBe(2);
     expect(tpl.stderr).toContain('"mlflow"');
   });

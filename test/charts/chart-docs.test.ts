@@ -45,10 +45,17 @@ describe("values-doc generator", () => {
     expect(doc.rows).toEqual([
       { key: "name", type: "string", default: '"x"', description: "The name." },
       { key: "image.tag", type: "string", default: '"1"', description: "The tag, over two lines." },
-      { key: "resources", type: "object", default: '{"limits":{"memory":"1Gi"}}', description: "Resources as one value." },
+      {
+        key: "resources",
+        type: "object",
+        default: '{"limits":{"memory":"1Gi"}}',
+        description: "Resources as one value.",
+      },
     ]);
     expect(doc.undocumented).toEqual(["image.pullPolicy", "empty"]);
-    expect(renderValuesTable(doc.rows)).toContain("| `image.tag` | string | `\"1\"` | The tag, over two lines. |");
+    expect(renderValuesTable(doc.rows)).toContain(
+      '| `image.tag` | string | `"1"` | The tag, over two lines. |',
+    );
   });
 });
 
@@ -68,7 +75,10 @@ describe.each([["xcache"], ["triton"]] as const)("%s chart documentation", (name
     const expected = spliceTable(readme, renderValuesTable(doc.rows));
     if (UPDATE && expected !== readme) await writeFile(readmePath, expected);
     const actual = UPDATE ? expected : readme;
-    expect(actual, "README values table is stale: run SHOPPE_UPDATE_README=1 npx vitest run test/charts/chart-docs").toBe(expected);
+    expect(
+      actual,
+      "README values table is stale: run SHOPPE_UPDATE_README=1 npx vitest run test/charts/chart-docs",
+    ).toBe(expected);
   });
 
   it("declares chart apiVersion v2, version 0.1.0 and an appVersion equal to the image tag", async () => {
@@ -85,15 +95,24 @@ describe.each([["xcache"], ["triton"]] as const)("%s chart documentation", (name
     const chart = parse(await readFile(path.join(dir, "Chart.yaml"), "utf8")) as ChartYaml;
     const values = parse(await readFile(path.join(dir, "values.yaml"), "utf8"));
     expect(chart.annotations["artifacthub.io/license"]).toBe("BSD-3-Clause");
-    const links = parse(chart.annotations["artifacthub.io/links"] ?? "") as { name: string; url: string }[];
+    const links = parse(chart.annotations["artifacthub.io/links"] ?? "") as {
+      name: string;
+      url: string;
+    }[];
     expect(links.length).toBeGreaterThan(0);
     for (const l of links) expect(l.url).toMatch(/^https:\/\//);
-    const listed = (parse(chart.annotations["artifacthub.io/images"] ?? "") as { image: string }[]).map((i) => i.image);
+    const listed = (
+      parse(chart.annotations["artifacthub.io/images"] ?? "") as { image: string }[]
+    ).map((i) => i.image);
     const ref = (i: { repository: string; tag: string }) => `${i.repository}:${i.tag}`;
     const fromValues =
       name === "xcache"
         ? [ref(values.image)]
-        : [ref(values.image), ref(values.modelRepository.initContainer.image), ref(values.tests.image)];
+        : [
+            ref(values.image),
+            ref(values.modelRepository.initContainer.image),
+            ref(values.tests.image),
+          ];
     expect([...new Set(listed)].sort()).toEqual([...new Set(fromValues)].sort());
   });
 });

@@ -9,6 +9,7 @@ import { createContext } from "../../src/context.js";
 import { CommandError } from "../../src/errors.js";
 import { type KubeObject, parseManifests, podSpecOf } from "../../src/kube/objects.js";
 import { HELM_BINARY, type Helm, type HelmMajor, openHelm } from "../../src/tools/helm.js";
+import { KUBE_VERSIONS } from "../helpers/kube-versions.js";
 import { ROOT } from "../helpers/tools.js";
 
 /** Both helm majors the charts must work with. */
@@ -46,6 +47,12 @@ export async function openHarness(major: HelmMajor): Promise<HelmHarness> {
   return { helm, home, close: () => fs.rm(home, { recursive: true, force: true }) };
 }
 
+/**
+ * The Kubernetes version renders use unless a test names one: the newest supported. Never
+ * helm's own default, which for a `go install` build of helm 3 is v1.20.0.
+ */
+export const DEFAULT_KUBE_VERSION = KUBE_VERSIONS[KUBE_VERSIONS.length - 1] as string;
+
 /** What a test asks helm template for. */
 export interface RenderRequest {
   valuesFiles?: string[];
@@ -57,13 +64,17 @@ export interface RenderRequest {
 }
 
 /** `helm template` of `chart`, parsed into objects. */
-export async function render(helm: Helm, chart: string, r: RenderRequest = {}): Promise<KubeObject[]> {
+export async function render(
+  helm: Helm,
+  chart: string,
+  r: RenderRequest = {},
+): Promise<KubeObject[]> {
   const text = await helm.template(chart, {
     releaseName: r.releaseName ?? "r",
     namespace: r.namespace ?? "shoppe",
     valuesFiles: r.valuesFiles ?? [],
     set: r.set ?? {},
-    ...(r.kubeVersion ? { kubeVersion: r.kubeVersion } : {}),
+    kubeVersion: r.kubeVersion ?? DEFAULT_KUBE_VERSION,
     apiVersions: r.apiVersions ?? [],
   });
   return parseManifests(text, `helm template ${path.basename(chart)}`);
@@ -82,9 +93,13 @@ export async function helmFailure(fn: () => Promise<unknown>): Promise<string> {
 
 /** The only object of `kind` (optionally named `name`); throws when there is not exactly one. */
 export function only(objects: KubeObject[], kind: string, name?: string): KubeObject {
-  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  const found = objects.filter(
+    (o) => o.kind === kind && (name === undefined || o.metadata.name === name),
+  );
   if (found.length !== 1) {
-    throw new Error(`expected one ${kind}${name ? `/${name}` : ""}, found ${found.length}: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+    throw new Error(
+      `expected one ${kind}${name ? `/${name}` : ""}, found ${found.length}: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`,
+    );
   }
   return found[0] as KubeObject;
 }
@@ -114,7 +129,8 @@ export function imagesOf(objects: KubeObject[]): string[] {
   for (const o of objects) {
     const spec = podSpecOf(o) as Loose;
     if (!spec) continue;
-    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) images.add(c.image);
+    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])])
+      images.add(c.image);
   }
   return [...images].sort();
 }

@@ -3,20 +3,23 @@
  * for every supported Kubernetes version (no removed APIs), and the rendered objects checked
  * field by field.
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { describeRemovedApi, findRemovedApis } from "../../src/kube/api-removals.js";
 import type { KubeObject } from "../../src/kube/objects.js";
 import { KUBE_VERSIONS } from "../helpers/kube-versions.js";
 import { describeWithTools } from "../helpers/tools.js";
 import {
-  ciScenarios,
   chartDir,
+  ciScenarios,
   container,
   HELM_MAJORS,
   type HelmHarness,
   helmBinary,
   helmFailure,
+  imagesOf,
   type Loose,
   only,
   openHarness,
@@ -52,10 +55,13 @@ for (const major of HELM_MAJORS) {
       await h?.close();
     });
 
-    it.each(scenarios.map((f) => [path.basename(f), f]))("lints strictly with %s", async (_n, file) => {
-      const report = await h.helm.lint(CHART, [file]);
-      expect(report).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
-    });
+    it.each(scenarios.map((f) => [path.basename(f), f]))(
+      "lints strictly with %s",
+      async (_n, file) => {
+        const report = await h.helm.lint(CHART, [file]);
+        expect(report).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+      },
+    );
 
     describe.each(KUBE_VERSIONS.map((v) => [v]))("on Kubernetes %s", (kubeVersion) => {
       it.each(scenarios.map((f) => [path.basename(f), f]))(
@@ -70,6 +76,19 @@ for (const major of HELM_MAJORS) {
           expect(findRemovedApis(objects, kubeVersion).map(describeRemovedApi)).toEqual([]);
         },
       );
+    });
+
+    it("lists exactly the images its scenarios pull in artifacthub.io/images", async () => {
+      const chart = parse(await readFile(path.join(CHART, "Chart.yaml"), "utf8"));
+      const listed = parse(chart.annotations["artifacthub.io/images"]).map((i: Loose) => i.image);
+      const rendered = new Set<string>();
+      for (const file of scenarios) {
+        for (const image of imagesOf(
+          await render(h.helm, CHART, { valuesFiles: [file], apiVersions: [SERVICE_MONITOR_API] }),
+        ))
+          rendered.add(image);
+      }
+      expect([...rendered].sort()).toEqual([...new Set<string>(listed)].sort());
     });
 
     describe("defaults", () => {
@@ -129,14 +148,21 @@ for (const major of HELM_MAJORS) {
 
       it("keeps the pod off the host network and unprivileged", () => {
         expect(spec.hostNetwork).toBe(false);
-        expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
+        expect(spec.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          fsGroup: 1000,
+        });
         expect(triton.securityContext).toMatchObject({
           allowPrivilegeEscalation: false,
           readOnlyRootFilesystem: true,
           capabilities: { drop: ["ALL"] },
         });
         expect(spec.volumes).toContainEqual({ name: "tmp", emptyDir: {} });
-        expect(spec.volumes).toContainEqual({ name: "shm", emptyDir: { medium: "Memory", sizeLimit: "512Mi" } });
+        expect(spec.volumes).toContainEqual({
+          name: "shm",
+          emptyDir: { medium: "Memory", sizeLimit: "512Mi" },
+        });
       });
 
       it("serves the model repository from a PVC the chart creates", () => {
@@ -162,7 +188,9 @@ for (const major of HELM_MAJORS) {
       it("renders a helm test pod that checks readiness through the Service", () => {
         const test: Loose = only(objects, "Pod");
         expect(test.metadata.annotations["helm.sh/hook"]).toBe("test");
-        expect(test.spec.containers[0].command).toContain("http://r-triton.shoppe.svc:8000/v2/health/ready");
+        expect(test.spec.containers[0].command).toContain(
+          "http://r-triton.shoppe.svc:8000/v2/health/ready",
+        );
       });
     });
 
@@ -207,9 +235,15 @@ for (const major of HELM_MAJORS) {
       const objects = await render(h.helm, CHART, { valuesFiles: [ci("s3")] });
       const spec = pod(only(objects, "Deployment"));
       const triton = container(spec, "tritonserver");
-      expect(triton.args).toContain("--model-repository=s3://minio.shoppe.svc:9000/triton-models/repository");
+      expect(triton.args).toContain(
+        "--model-repository=s3://minio.shoppe.svc:9000/triton-models/repository",
+      );
       expect(triton.args).toEqual(
-        expect.arrayContaining(["--load-model=simple", "--load-model=simple_identity", "--log-verbose=1"]),
+        expect.arrayContaining([
+          "--load-model=simple",
+          "--load-model=simple_identity",
+          "--log-verbose=1",
+        ]),
       );
       const env = Object.fromEntries(triton.env.map((e: Loose) => [e.name, e]));
       for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {
@@ -221,13 +255,18 @@ for (const major of HELM_MAJORS) {
       expect(env.AWS_DEFAULT_REGION.value).toBe("us-east-1");
       expect(env.AWS_SESSION_TOKEN).toBeUndefined();
       expect(spec.volumes.some((v: Loose) => v.name === "models")).toBe(false);
-      expect(objects.some((o) => o.kind === "PersistentVolumeClaim" || o.kind === "Secret")).toBe(false);
+      expect(objects.some((o) => o.kind === "PersistentVolumeClaim" || o.kind === "Secret")).toBe(
+        false,
+      );
     });
 
     it("gpu scenario: GPU limit, autoscaling/v2 HPA, ServiceMonitor only with the CRD", async () => {
       const without = await render(h.helm, CHART, { valuesFiles: [ci("gpu")] });
       expect(without.some((o) => o.kind === "ServiceMonitor")).toBe(false);
-      const objects = await render(h.helm, CHART, { valuesFiles: [ci("gpu")], apiVersions: [SERVICE_MONITOR_API] });
+      const objects = await render(h.helm, CHART, {
+        valuesFiles: [ci("gpu")],
+        apiVersions: [SERVICE_MONITOR_API],
+      });
 
       const deployment: Loose = only(objects, "Deployment");
       expect(deployment.spec.replicas).toBeUndefined();
@@ -237,11 +276,19 @@ for (const major of HELM_MAJORS) {
       expect(triton.resources.requests["nvidia.com/gpu"]).toBeUndefined();
       expect(triton.env).toBeUndefined();
       expect(spec.runtimeClassName).toBe("nvidia");
-      expect(spec.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" });
+      expect(spec.tolerations).toContainEqual({
+        key: "nvidia.com/gpu",
+        operator: "Exists",
+        effect: "NoSchedule",
+      });
 
       const hpa: Loose = only(objects, "HorizontalPodAutoscaler");
       expect(hpa.apiVersion).toBe("autoscaling/v2");
-      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "r-triton" });
+      expect(hpa.spec.scaleTargetRef).toEqual({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        name: "r-triton",
+      });
       expect(hpa.spec.minReplicas).toBe(1);
       expect(hpa.spec.maxReplicas).toBe(4);
       expect(hpa.spec.metrics[0]).toEqual({
@@ -275,7 +322,9 @@ for (const major of HELM_MAJORS) {
       only(byFull, "Deployment", "triton");
       only(byFull, "Service", "triton");
       only(byFull, "PersistentVolumeClaim", "triton-models");
-      const byName = await render(h.helm, CHART, { set: { nameOverride: "inference", "image.digest": digest } });
+      const byName = await render(h.helm, CHART, {
+        set: { nameOverride: "inference", "image.digest": digest },
+      });
       const deployment: Loose = only(byName, "Deployment", "r-inference");
       expect(container(pod(deployment), "tritonserver").image).toBe(
         `nvcr.io/nvidia/tritonserver:26.07-py3@${digest}`,
@@ -300,12 +349,16 @@ for (const major of HELM_MAJORS) {
       });
 
       it("rejects an unknown model control mode", async () => {
-        const out = await helmFailure(() => render(h.helm, CHART, { set: { modelControlMode: "auto" } }));
+        const out = await helmFailure(() =>
+          render(h.helm, CHART, { set: { modelControlMode: "auto" } }),
+        );
         expect(out).toContain("modelControlMode");
       });
 
       it("rejects an s3 source without a URL and Secret", async () => {
-        const out = await helmFailure(() => render(h.helm, CHART, { set: { "modelRepository.source": "s3" } }));
+        const out = await helmFailure(() =>
+          render(h.helm, CHART, { set: { "modelRepository.source": "s3" } }),
+        );
         expect(out).toMatch(/url|existingSecret/);
       });
 
@@ -323,7 +376,9 @@ for (const major of HELM_MAJORS) {
       });
 
       it("rejects loadModels outside explicit mode", async () => {
-        const out = await helmFailure(() => render(h.helm, CHART, { set: { "loadModels[0]": "simple" } }));
+        const out = await helmFailure(() =>
+          render(h.helm, CHART, { set: { "loadModels[0]": "simple" } }),
+        );
         expect(out).toContain("modelControlMode");
       });
     });

@@ -47,21 +47,34 @@ function typeOf(value: unknown): string {
 function hasDocumentedDescendant(node: Node | null | undefined): boolean {
   if (!isMap(node)) return false;
   return node.items.some(
-    (p) => description((p.key as Node | null)?.commentBefore) !== undefined || hasDocumentedDescendant(p.value as Node),
+    (p) =>
+      description((p.key as Node | null)?.commentBefore) !== undefined ||
+      hasDocumentedDescendant(p.value as Node),
   );
 }
 
-function walk(map: YAMLMap, prefix: string, parentComment: string | undefined, out: ValuesDoc): void {
+function walk(
+  map: YAMLMap,
+  prefix: string,
+  parentComment: string | undefined,
+  out: ValuesDoc,
+): void {
   map.items.forEach((pair, index) => {
     const keyNode = pair.key as Node | null;
     const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
     const dotted = prefix ? `${prefix}.${key}` : key;
-    const own = keyNode?.commentBefore ?? (index === 0 ? (map.commentBefore ?? parentComment) : undefined);
+    const own =
+      keyNode?.commentBefore ?? (index === 0 ? (map.commentBefore ?? parentComment) : undefined);
     const desc = description(own);
     const value = pair.value as Node | null;
     if (desc !== undefined && !hasDocumentedDescendant(value)) {
       const js = value && "toJSON" in value ? value.toJSON() : null;
-      out.rows.push({ key: dotted, type: typeOf(js), default: JSON.stringify(js), description: desc });
+      out.rows.push({
+        key: dotted,
+        type: typeOf(js),
+        default: JSON.stringify(js),
+        description: desc,
+      });
       return;
     }
     if (isMap(value) && value.items.length > 0) {
@@ -87,7 +100,9 @@ const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 export function renderValuesTable(rows: readonly ValueRow[]): string {
   const lines = ["| Key | Type | Default | Description |", "|---|---|---|---|"];
   for (const r of rows) {
-    lines.push(`| \`${cell(r.key)}\` | ${r.type} | \`${cell(r.default)}\` | ${cell(r.description)} |`);
+    lines.push(
+      `| \`${cell(r.key)}\` | ${r.type} | \`${cell(r.default)}\` | ${cell(r.description)} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -100,6 +115,7 @@ export const TABLE_END = "<!-- values-table:end -->";
 export function spliceTable(readme: string, table: string): string {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README lacks the ${TABLE_START} … ${TABLE_END} markers`);
+  if (start < 0 || end < start)
+    throw new Error(`README lacks the ${TABLE_START} … ${TABLE_END} markers`);
   return `${readme.slice(0, start + TABLE_START.length)}\n${table}${readme.slice(end)}`;
 }

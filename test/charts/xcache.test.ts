@@ -3,20 +3,23 @@
  * for every supported Kubernetes version (no removed APIs), and the rendered objects checked
  * field by field.
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { describeRemovedApi, findRemovedApis } from "../../src/kube/api-removals.js";
 import type { KubeObject } from "../../src/kube/objects.js";
 import { KUBE_VERSIONS } from "../helpers/kube-versions.js";
 import { describeWithTools } from "../helpers/tools.js";
 import {
-  ciScenarios,
   chartDir,
+  ciScenarios,
   container,
   HELM_MAJORS,
   type HelmHarness,
   helmBinary,
   helmFailure,
+  imagesOf,
   type Loose,
   only,
   openHarness,
@@ -55,10 +58,13 @@ for (const major of HELM_MAJORS) {
       await h?.close();
     });
 
-    it.each(scenarios.map((f) => [path.basename(f), f]))("lints strictly with %s", async (_n, file) => {
-      const report = await h.helm.lint(CHART, [file]);
-      expect(report).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
-    });
+    it.each(scenarios.map((f) => [path.basename(f), f]))(
+      "lints strictly with %s",
+      async (_n, file) => {
+        const report = await h.helm.lint(CHART, [file]);
+        expect(report).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+      },
+    );
 
     describe.each(KUBE_VERSIONS.map((v) => [v]))("on Kubernetes %s", (kubeVersion) => {
       it.each(scenarios.map((f) => [path.basename(f), f]))(
@@ -69,6 +75,17 @@ for (const major of HELM_MAJORS) {
           expect(findRemovedApis(objects, kubeVersion).map(describeRemovedApi)).toEqual([]);
         },
       );
+    });
+
+    it("lists exactly the images its scenarios pull in artifacthub.io/images", async () => {
+      const chart = parse(await readFile(path.join(CHART, "Chart.yaml"), "utf8"));
+      const listed = parse(chart.annotations["artifacthub.io/images"]).map((i: Loose) => i.image);
+      const rendered = new Set<string>();
+      for (const file of scenarios) {
+        for (const image of imagesOf(await render(h.helm, CHART, { valuesFiles: [file] })))
+          rendered.add(image);
+      }
+      expect([...rendered].sort()).toEqual([...new Set<string>(listed)].sort());
     });
 
     it("refuses a Kubernetes version below the chart's kubeVersion", async () => {
@@ -130,7 +147,9 @@ for (const major of HELM_MAJORS) {
         expect(xrootd.ports).toEqual([{ name: "xroot", containerPort: 1094, protocol: "TCP" }]);
         const svc: Loose = only(objects, "Service", "r-xcache");
         expect(svc.spec.type).toBe("ClusterIP");
-        expect(svc.spec.ports).toEqual([{ name: "xroot", port: 1094, targetPort: "xroot", protocol: "TCP" }]);
+        expect(svc.spec.ports).toEqual([
+          { name: "xroot", port: 1094, targetPort: "xroot", protocol: "TCP" },
+        ]);
         const headless: Loose = only(objects, "Service", "r-xcache-headless");
         expect(headless.spec.clusterIP).toBe("None");
         expect(sts.spec.serviceName).toBe("r-xcache-headless");
@@ -193,7 +212,10 @@ for (const major of HELM_MAJORS) {
       const objects = await render(h.helm, CHART, { valuesFiles: [ci("ci")] });
       const sts: Loose = only(objects, "StatefulSet", "xcache");
       only(objects, "Service", "xcache");
-      expect(container(pod(sts), "xrootd").resources.requests).toEqual({ cpu: "10m", memory: "64Mi" });
+      expect(container(pod(sts), "xrootd").resources.requests).toEqual({
+        cpu: "10m",
+        memory: "64Mi",
+      });
       expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("1Gi");
       const cfg = configOf(objects);
       expect(cfg).toContain("pss.origin xcache-origin:1094");
@@ -216,7 +238,10 @@ for (const major of HELM_MAJORS) {
       expect(prepare.securityContext.runAsUser).toBe(10940);
       const claim = sts.spec.volumeClaimTemplates[0];
       expect(claim.spec.storageClassName).toBe("");
-      expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Delete" });
+      expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({
+        whenDeleted: "Delete",
+        whenScaled: "Delete",
+      });
     });
 
     it("cert scenario: host certificate and token end up where the image expects them", async () => {
@@ -225,27 +250,48 @@ for (const major of HELM_MAJORS) {
       const xrootd = container(spec, "xrootd");
       expect(xrootd.volumeMounts).toEqual(
         expect.arrayContaining([
-          { name: "prepared", mountPath: "/etc/grid-security/hostcert.pem", subPath: "hostcert.pem", readOnly: true },
-          { name: "prepared", mountPath: "/etc/grid-security/hostkey.pem", subPath: "hostkey.pem", readOnly: true },
-          { name: "prepared", mountPath: "/etc/xrootd/macaroon-secret", subPath: "token", readOnly: true },
+          {
+            name: "prepared",
+            mountPath: "/etc/grid-security/hostcert.pem",
+            subPath: "hostcert.pem",
+            readOnly: true,
+          },
+          {
+            name: "prepared",
+            mountPath: "/etc/grid-security/hostkey.pem",
+            subPath: "hostkey.pem",
+            readOnly: true,
+          },
+          {
+            name: "prepared",
+            mountPath: "/etc/xrootd/macaroon-secret",
+            subPath: "token",
+            readOnly: true,
+          },
         ]),
       );
       const certVolume = spec.volumes.find((v: Loose) => v.name === "hostcert-secret");
       expect(certVolume.secret.secretName).toBe("xcache-hostcert");
       expect(certVolume.secret.defaultMode).toBe(0o440);
       const prepare = container(spec, "prepare");
-      expect(prepare.args[0]).toContain("install -m 0400 /secrets/hostcert/tls.key /prepared/hostkey.pem");
+      expect(prepare.args[0]).toContain(
+        "install -m 0400 /secrets/hostcert/tls.key /prepared/hostkey.pem",
+      );
       const cfg = configOf(objects);
       expect(cfg).toContain("pss.origin redirector.example.org:1094");
       expect(cfg).toContain("all.export /store\nall.export /user\n");
-      expect(cfg).toContain("xrd.tls /etc/grid-security/hostcert.pem /etc/grid-security/hostkey.pem");
+      expect(cfg).toContain(
+        "xrd.tls /etc/grid-security/hostcert.pem /etc/grid-security/hostkey.pem",
+      );
       expect(cfg).toContain("macaroons.secretkey /etc/xrootd/macaroon-secret");
       expect(cfg).toContain("xrootd.monitor all");
       expect(envOf(xrootd).DISABLE_OSG_MONITORING).toBe("false");
     });
 
     it("uses the host network only when asked", async () => {
-      const spec = pod(only(await render(h.helm, CHART, { set: { hostNetwork: "true" } }), "StatefulSet"));
+      const spec = pod(
+        only(await render(h.helm, CHART, { set: { hostNetwork: "true" } }), "StatefulSet"),
+      );
       expect(spec.hostNetwork).toBe(true);
       expect(spec.dnsPolicy).toBe("ClusterFirstWithHostNet");
     });
@@ -264,7 +310,9 @@ for (const major of HELM_MAJORS) {
       const byFull = await render(h.helm, CHART, { set: { fullnameOverride: "xcache" } });
       only(byFull, "StatefulSet", "xcache");
       only(byFull, "Service", "xcache");
-      const byName = await render(h.helm, CHART, { set: { nameOverride: "cache", "image.digest": digest } });
+      const byName = await render(h.helm, CHART, {
+        set: { nameOverride: "cache", "image.digest": digest },
+      });
       const sts: Loose = only(byName, "StatefulSet", "r-cache");
       expect(sts.metadata.labels["app.kubernetes.io/name"]).toBe("cache");
       expect(container(pod(sts), "xrootd").image).toBe(
@@ -274,7 +322,9 @@ for (const major of HELM_MAJORS) {
 
     describe("values schema", () => {
       it("accepts the global key Helm injects into subcharts", async () => {
-        const objects = await render(h.helm, CHART, { set: { "global.imageRegistry": "mirror.example" } });
+        const objects = await render(h.helm, CHART, {
+          set: { "global.imageRegistry": "mirror.example" },
+        });
         only(objects, "StatefulSet");
       });
 
@@ -306,13 +356,17 @@ for (const major of HELM_MAJORS) {
 
       it("rejects both an origin and a redirector", async () => {
         const out = await helmFailure(() =>
-          render(h.helm, CHART, { set: { "origin.host": "a.example", "redirector.host": "b.example" } }),
+          render(h.helm, CHART, {
+            set: { "origin.host": "a.example", "redirector.host": "b.example" },
+          }),
         );
         expect(out).toContain("at most one of origin.host and redirector.host");
       });
 
       it("rejects hostCert.enabled without a Secret name", async () => {
-        const out = await helmFailure(() => render(h.helm, CHART, { set: { "hostCert.enabled": "true" } }));
+        const out = await helmFailure(() =>
+          render(h.helm, CHART, { set: { "hostCert.enabled": "true" } }),
+        );
         expect(out).toContain("secretName");
       });
     });

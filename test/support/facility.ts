@@ -36,7 +36,11 @@ export function facilityStack(s: FacilitySources): StackDoc {
   const source = { github: "example/facility" };
   return {
     apiVersion: "shoppe.coffea-casa.io/v1alpha1",
-    release: { name: RELEASE, version: "0.3.0", description: "Test facility for the chart commands" },
+    release: {
+      name: RELEASE,
+      version: "0.3.0",
+      description: "Test facility for the chart commands",
+    },
     kubernetes: { versions: [{ version: "1.34.13" }, { version: "1.37.2" }] },
     components: {
       "coffea-casa": {
@@ -46,10 +50,16 @@ export function facilityStack(s: FacilitySources): StackDoc {
         appVersion: "2026.10.08.3",
         images: [
           { name: "hub", repository: "quay.io/jupyterhub/k8s-hub", tag: "4.4.1" },
-          { name: "notebook", repository: "hub.opensciencegrid.org/coffea-casa/cc-dask-alma9", tag: "2026.10.08.3" },
+          {
+            name: "notebook",
+            repository: "hub.opensciencegrid.org/coffea-casa/cc-dask-alma9",
+            tag: "2026.10.08.3",
+          },
         ],
         endpointEnv: "jupyterhub.singleuser.extraEnv",
-        endpoints: [{ name: "hub", env: "JUPYTERHUB_URL", url: "http://proxy-public.{namespace}.svc:80" }],
+        endpoints: [
+          { name: "hub", env: "JUPYTERHUB_URL", url: "http://proxy-public.{namespace}.svc:80" },
+        ],
         source,
       },
       servicex: {
@@ -59,17 +69,33 @@ export function facilityStack(s: FacilitySources): StackDoc {
         appVersion: "1.5.3",
         images: [
           { name: "app", repository: "sslhep/servicex_app", tag: "v1.5.3" },
-          { name: "did-finder", repository: "sslhep/servicex-did-finder-cernopendata", tag: "v1.5.3" },
+          {
+            name: "did-finder",
+            repository: "sslhep/servicex-did-finder-cernopendata",
+            tag: "v1.5.3",
+          },
           { name: "code-gen", repository: "sslhep/servicex_code_gen_raw_uproot", tag: "v1.5.3" },
           { name: "sidecar", repository: "sslhep/servicex_sidecar_transformer", tag: "v1.5.3" },
-          { name: "transformer", repository: "sslhep/servicex_func_adl_uproot_transformer", tag: "uproot5" },
+          {
+            name: "transformer",
+            repository: "sslhep/servicex_func_adl_uproot_transformer",
+            tag: "uproot5",
+          },
           // Pinned fully qualified; the chart writes `alpine:3.6`.
           { name: "checks", repository: "docker.io/library/alpine", tag: "3.6" },
-          { name: "rabbitmq", repository: "docker.io/bitnamilegacy/rabbitmq", tag: "3.12.13-debian-12-r2" },
+          {
+            name: "rabbitmq",
+            repository: "docker.io/bitnamilegacy/rabbitmq",
+            tag: "3.12.13-debian-12-r2",
+          },
         ],
         values: { app: { auth: false, replicas: 2 } },
         endpoints: [
-          { name: "api", env: "SERVICEX_HOST", url: "http://{release}-servicex-app.{namespace}.svc:8000" },
+          {
+            name: "api",
+            env: "SERVICEX_HOST",
+            url: "http://{release}-servicex-app.{namespace}.svc:8000",
+          },
         ],
         consumes: [{ endpoint: "xcache.root", value: "transformer.cachePrefix" }],
         source,
@@ -79,7 +105,13 @@ export function facilityStack(s: FacilitySources): StackDoc {
         description: "XRootD proxy cache",
         chart: { path: "charts/xcache", name: "xcache", version: "0.1.0" },
         appVersion: "25",
-        images: [{ name: "xcache", repository: "hub.opensciencegrid.org/osg-htc/xcache", tag: "25-release" }],
+        images: [
+          {
+            name: "xcache",
+            repository: "hub.opensciencegrid.org/osg-htc/xcache",
+            tag: "25-release",
+          },
+        ],
         values: { fullnameOverride: "xcache" },
         endpoints: [{ name: "root", env: "XCACHE_URL", url: "root://xcache.{namespace}.svc:1094" }],
         source,
@@ -102,7 +134,9 @@ export function facilityStack(s: FacilitySources): StackDoc {
         appVersion: "3.15.1",
         images: [{ name: "server", repository: "burakince/mlflow", tag: "3.15.1" }],
         values: { fullnameOverride: "mlflow" },
-        endpoints: [{ name: "tracking", env: "MLFLOW_TRACKING_URI", url: "http://mlflow.{namespace}.svc:80" }],
+        endpoints: [
+          { name: "tracking", env: "MLFLOW_TRACKING_URI", url: "http://mlflow.{namespace}.svc:80" },
+        ],
         source,
       },
     },
@@ -162,7 +196,10 @@ export async function hashTree(dir: string): Promise<Record<string, string>> {
     for (const name of (await readdir(d)).sort()) {
       const p = path.join(d, name);
       if ((await stat(p)).isDirectory()) await walk(p);
-      else out[path.relative(dir, p)] = createHash("sha256").update(await readFile(p)).digest("hex");
+      else
+        out[path.relative(dir, p)] = createHash("sha256")
+          .update(await readFile(p))
+          .digest("hex");
     }
   };
   await walk(dir);

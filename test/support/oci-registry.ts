@@ -52,7 +52,9 @@ export async function startOciRegistry(binary: string): Promise<OciRegistry> {
     ].join("\n"),
   );
   let output = "";
-  const child: ChildProcess = spawn(binary, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(binary, ["serve", config], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (d) => {
     output += String(d);
   });
@@ -75,7 +77,10 @@ export async function startOciRegistry(binary: string): Promise<OciRegistry> {
     });
     died.catch(() => {}); // the registry exits on close() too; only the race below cares
     await Promise.race([
-      waitFor(`docker-registry on ${host}`, async () => (await fetch(`http://${host}/v2/`)).status === 200),
+      waitFor(
+        `docker-registry on ${host}`,
+        async () => (await fetch(`http://${host}/v2/`)).status === 200,
+      ),
       died,
     ]);
   } catch (err) {

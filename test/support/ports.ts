@@ -19,7 +19,11 @@ export function freePort(): Promise<number> {
 export const closedPort: () => Promise<number> = freePort;
 
 /** Resolves once `check` returns true, polling every 50 ms; rejects after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;

@@ -36,7 +36,10 @@ export async function startChartServers(): Promise<ChartServers> {
     if (errors.length) throw new AggregateError(errors, "failed to stop the chart test servers");
   };
   try {
-    const repo = await startChartRepo(h.helm, ["coffea-casa", "servicex"].map((c) => path.join(UPSTREAM, c)));
+    const repo = await startChartRepo(
+      h.helm,
+      ["coffea-casa", "servicex"].map((c) => path.join(UPSTREAM, c)),
+    );
     closers.push(repo.close);
     const registry = await startOciRegistry(DOCKER_REGISTRY);
     closers.push(registry.close);

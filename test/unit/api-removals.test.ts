@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
 import {
   API_REMOVALS,
   describeRemovedApi,
   findRemovedApis,
   kubeMinor,
 } from "../../src/kube/api-removals.js";
-import { InputError } from "../../src/errors.js";
 import { type KubeObject, parseManifests } from "../../src/kube/objects.js";
 
 function obj(apiVersion: string, kind: string, name = "x", namespace?: string): KubeObject {
@@ -63,9 +63,10 @@ describe("findRemovedApis", () => {
       const o = obj(apiVersion, kind);
       const minor = Number(removedIn.split(".")[1]);
       expect(findRemovedApis([o], `1.${minor - 1}.9`), `${apiVersion} ${kind} before`).toEqual([]);
-      expect(findRemovedApis([o], `1.${minor}.0`)[0]?.removal.removedIn, `${apiVersion} ${kind}`).toBe(
-        removedIn,
-      );
+      expect(
+        findRemovedApis([o], `1.${minor}.0`)[0]?.removal.removedIn,
+        `${apiVersion} ${kind}`,
+      ).toBe(removedIn);
     }
   });
 
@@ -73,9 +74,13 @@ describe("findRemovedApis", () => {
     // storage.k8s.io/v1beta1 StorageClass went in 1.22, CSIStorageCapacity only in 1.27.
     const capacity = obj("storage.k8s.io/v1beta1", "CSIStorageCapacity");
     const storageClass = obj("storage.k8s.io/v1beta1", "StorageClass");
-    expect(findRemovedApis([capacity, storageClass], "1.24").map((f) => f.object)).toEqual([storageClass]);
+    expect(findRemovedApis([capacity, storageClass], "1.24").map((f) => f.object)).toEqual([
+      storageClass,
+    ]);
     // A custom resource in a group Kubernetes does not own is never flagged.
-    expect(findRemovedApis([obj("monitoring.coreos.com/v1", "ServiceMonitor")], "1.35")).toEqual([]);
+    expect(findRemovedApis([obj("monitoring.coreos.com/v1", "ServiceMonitor")], "1.35")).toEqual(
+      [],
+    );
   });
 
   it("passes everything the first-party charts render on supported versions", () => {

@@ -26,10 +26,13 @@ interface CreateFlags extends TargetFlags {
   timeout: string;
 }
 
-function target(kit: Kit, cmd: Command, f: TargetFlags) {
+function target(kit: Kit, f: TargetFlags) {
   const env = kit.io.env;
   const stateDir = f.stateDir ?? env.SHOPPE_CLUSTERS_DIR;
-  return { provider: f.provider ?? env.SHOPPE_PROVIDER ?? "kwok", ...(stateDir ? { stateDir } : {}) };
+  return {
+    provider: f.provider ?? env.SHOPPE_PROVIDER ?? "kwok",
+    ...(stateDir ? { stateDir } : {}),
+  };
 }
 
 function int(flag: string, value: string): number {
@@ -61,26 +64,45 @@ function listHuman(r: ClusterListResult): string {
   if (r.clusters.length === 0) return `no ${r.provider} clusters`;
   return renderTable(
     ["name", "status", "version", "server", "kubeconfig"],
-    r.clusters.map((c) => [c.name, c.status, c.kubernetesVersion ?? "-", c.server ?? "-", c.kubeconfig ?? "-"]),
+    r.clusters.map((c) => [
+      c.name,
+      c.status,
+      c.kubernetesVersion ?? "-",
+      c.server ?? "-",
+      c.kubeconfig ?? "-",
+    ]),
   );
 }
 
 /** Registers `cluster` and its subcommands. */
 export function register(program: Command, kit: Kit): void {
-  const cluster = program.command("cluster").description("create, delete and list local test clusters");
+  const cluster = program
+    .command("cluster")
+    .description("create, delete and list local test clusters");
   const withTarget = (c: Command) =>
     c
-      .option("--provider <name>", "cluster provider: kwok or kind (env SHOPPE_PROVIDER; default kwok)")
-      .option("--state-dir <dir>", "where local clusters keep state (env SHOPPE_CLUSTERS_DIR; default .shoppe/clusters)");
+      .option(
+        "--provider <name>",
+        "cluster provider: kwok or kind (env SHOPPE_PROVIDER; default kwok)",
+      )
+      .option(
+        "--state-dir <dir>",
+        "where local clusters keep state (env SHOPPE_CLUSTERS_DIR; default .shoppe/clusters)",
+      );
 
   withTarget(cluster.command("create"))
-    .description("create a cluster that keeps running until `shoppe cluster delete`; prints its kubeconfig path")
+    .description(
+      "create a cluster that keeps running until `shoppe cluster delete`; prints its kubeconfig path",
+    )
     .option("--name <name>", "cluster name", "shoppe")
     .option("--nodes <n>", "number of nodes", "1")
     .option("--node-cpu <quantity>", "allocatable CPU per node (kwok), e.g. 8")
     .option("--node-memory <quantity>", "allocatable memory per node (kwok), e.g. 32Gi")
     .option("--node-gpus <n>", "nvidia.com/gpu per node (kwok)")
-    .option("--kubernetes-version <version>", "required control-plane version; must match the built binaries")
+    .option(
+      "--kubernetes-version <version>",
+      "required control-plane version; must match the built binaries",
+    )
     .option("--timeout <duration>", "give up (and tear down) after this long", "180s")
     .action(async (f: CreateFlags, cmd: Command) => {
       const nodeResources = {
@@ -91,7 +113,7 @@ export function register(program: Command, kit: Kit): void {
       const abort = abortOnSignals();
       try {
         const result = await clusterCreate(kit.context(cmd), {
-          ...target(kit, cmd, f),
+          ...target(kit, f),
           name: f.name,
           nodes: int("--nodes", f.nodes),
           nodeResources,
@@ -110,7 +132,10 @@ export function register(program: Command, kit: Kit): void {
     .description("stop every process of a cluster and remove its state")
     .option("--name <name>", "cluster name", "shoppe")
     .action(async (f: TargetFlags & { name: string }, cmd: Command) => {
-      const result = await clusterDelete(kit.context(cmd), { ...target(kit, cmd, f), name: f.name });
+      const result = await clusterDelete(kit.context(cmd), {
+        ...target(kit, f),
+        name: f.name,
+      });
       kit.print(cmd, result, (r) =>
         r.found ? `deleted cluster "${r.name}"` : `no cluster named "${r.name}"; nothing to delete`,
       );
@@ -119,6 +144,6 @@ export function register(program: Command, kit: Kit): void {
   withTarget(cluster.command("list"))
     .description("list clusters with their status (running, degraded, stopped, leftover)")
     .action(async (f: TargetFlags, cmd: Command) => {
-      kit.print(cmd, await clusterList(kit.context(cmd), target(kit, cmd, f)), listHuman);
+      kit.print(cmd, await clusterList(kit.context(cmd), target(kit, f)), listHuman);
     });
 }

@@ -7,7 +7,10 @@
 import type { Context } from "../../context.js";
 
 /** What providers take from the Context: the runner, logging, tool lookup and redaction. */
-export type ProviderContext = Pick<Context, "root" | "runner" | "logger" | "progress" | "redactor" | "env">;
+export type ProviderContext = Pick<
+  Context,
+  "root" | "runner" | "logger" | "progress" | "redactor" | "env"
+>;
 
 /** Resources every simulated node advertises as capacity and allocatable. */
 export interface NodeResources {

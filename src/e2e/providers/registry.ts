@@ -24,10 +24,16 @@ export function providerNames(): string[] {
 }
 
 /** The provider called `name`; a UsageError listing the known names otherwise. */
-export function getProvider(name: string, ctx: ProviderContext, o: ProviderOptions = {}): ClusterProvider {
+export function getProvider(
+  name: string,
+  ctx: ProviderContext,
+  o: ProviderOptions = {},
+): ClusterProvider {
   const make = FACTORIES[name];
   if (!make) {
-    throw new UsageError(`unknown cluster provider "${name}"; known providers: ${providerNames().join(", ")}`);
+    throw new UsageError(
+      `unknown cluster provider "${name}"; known providers: ${providerNames().join(", ")}`,
+    );
   }
   return make(ctx, o);
 }

@@ -4,13 +4,21 @@ import { stringify } from "yaml";
 import { type PkiFiles, pemBase64 } from "./pki.js";
 
 /** Writes a kubeconfig for `server` whose only context is `contextName`, mode 0600. */
-export function writeKubeconfig(file: string, contextName: string, server: string, pki: PkiFiles): void {
+export function writeKubeconfig(
+  file: string,
+  contextName: string,
+  server: string,
+  pki: PkiFiles,
+): void {
   const doc = {
     apiVersion: "v1",
     kind: "Config",
     preferences: {},
     clusters: [
-      { name: contextName, cluster: { server, "certificate-authority-data": pemBase64(pki.caCert) } },
+      {
+        name: contextName,
+        cluster: { server, "certificate-authority-data": pemBase64(pki.caCert) },
+      },
     ],
     users: [
       {
@@ -21,7 +29,9 @@ export function writeKubeconfig(file: string, contextName: string, server: strin
         },
       },
     ],
-    contexts: [{ name: contextName, context: { cluster: contextName, user: `${contextName}-admin` } }],
+    contexts: [
+      { name: contextName, context: { cluster: contextName, user: `${contextName}-admin` } },
+    ],
     "current-context": contextName,
   };
   writeFileSync(file, stringify(doc), { mode: 0o600 });

@@ -42,7 +42,11 @@ function opensslConfig(serviceIp: string): string {
     "kubernetes.default.svc",
     "kubernetes.default.svc.cluster.local",
   ];
-  const alt = [...dns.map((d, i) => `DNS.${i + 1} = ${d}`), "IP.1 = 127.0.0.1", `IP.2 = ${serviceIp}`];
+  const alt = [
+    ...dns.map((d, i) => `DNS.${i + 1} = ${d}`),
+    "IP.1 = 127.0.0.1",
+    `IP.2 = ${serviceIp}`,
+  ];
   return [
     "[req]",
     "distinguished_name = dn",
@@ -99,16 +103,46 @@ export async function generatePki(runner: Runner, dir: string, o: PkiOptions): P
   ]);
   await ssl(["pkey", "-in", files.serviceAccountKey, "-pubout", "-out", files.serviceAccountPub]);
   await ssl([
-    "req", "-x509", "-new", "-config", cnf, "-extensions", "ca", "-key", files.caKey,
-    "-subj", `/CN=shoppe-${o.clusterName}-ca`, "-days", days, "-set_serial", serial(),
-    "-out", files.caCert,
+    "req",
+    "-x509",
+    "-new",
+    "-config",
+    cnf,
+    "-extensions",
+    "ca",
+    "-key",
+    files.caKey,
+    "-subj",
+    `/CN=shoppe-${o.clusterName}-ca`,
+    "-days",
+    days,
+    "-set_serial",
+    serial(),
+    "-out",
+    files.caCert,
   ]);
   const issue = async (key: string, cert: string, subject: string, ext: string) => {
     const csr = `${cert}.csr`;
     await ssl(["req", "-new", "-config", cnf, "-key", key, "-subj", subject, "-out", csr]);
     await ssl([
-      "x509", "-req", "-in", csr, "-CA", files.caCert, "-CAkey", files.caKey, "-set_serial",
-      serial(), "-days", days, "-extfile", cnf, "-extensions", ext, "-out", cert,
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      files.caCert,
+      "-CAkey",
+      files.caKey,
+      "-set_serial",
+      serial(),
+      "-days",
+      days,
+      "-extfile",
+      cnf,
+      "-extensions",
+      ext,
+      "-out",
+      cert,
     ]);
   };
   await Promise.all([

@@ -51,7 +51,10 @@ export interface PollOptions {
  * Calls `check` until it returns a value other than undefined. Errors thrown by `check` count
  * as "not yet"; the last one is named in the timeout error.
  */
-export async function pollUntil<T>(check: () => Promise<T | undefined>, o: PollOptions): Promise<T> {
+export async function pollUntil<T>(
+  check: () => Promise<T | undefined>,
+  o: PollOptions,
+): Promise<T> {
   const deadline = Date.now() + o.timeoutMs;
   let last: unknown;
   for (;;) {
@@ -64,9 +67,12 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, o: PollO
     }
     if (Date.now() >= deadline) {
       const why = last instanceof Error ? `: last error: ${last.message}` : "";
-      throw new ShoppeError(`timed out after ${Math.round(o.timeoutMs / 1000)}s waiting for ${o.what}${why}`, {
-        cause: last,
-      });
+      throw new ShoppeError(
+        `timed out after ${Math.round(o.timeoutMs / 1000)}s waiting for ${o.what}${why}`,
+        {
+          cause: last,
+        },
+      );
     }
     await sleep(o.intervalMs ?? 250);
   }

@@ -45,7 +45,11 @@ function hasProcfs(): boolean {
 }
 
 /** A record for a process that is alive now (the current process, or one just spawned). */
-export function recordOf(name: string, pid: number, extra: Partial<ProcessRecord> = {}): ProcessRecord {
+export function recordOf(
+  name: string,
+  pid: number,
+  extra: Partial<ProcessRecord> = {},
+): ProcessRecord {
   const st = readStat(pid);
   return { name, pid, ...(st ? { startTime: st.startTime } : {}), ...extra };
 }

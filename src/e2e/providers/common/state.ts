@@ -3,7 +3,15 @@
  * `.shoppe/clusters/`), holding `cluster.json` with the PIDs of every process started, so
  * `delete` and `list` work from any process and a later run can reap what a killed run left.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { InputError } from "../../../errors.js";
 import type { ClusterLifetime } from "../provider.js";
@@ -66,7 +74,9 @@ export class StateStore {
   /** The state of `name`, or undefined when there is none (or it is unreadable). */
   read(name: string): ClusterState | undefined {
     try {
-      return JSON.parse(readFileSync(path.join(this.dir(name), STATE_FILE), "utf8")) as ClusterState;
+      return JSON.parse(
+        readFileSync(path.join(this.dir(name), STATE_FILE), "utf8"),
+      ) as ClusterState;
     } catch {
       return undefined;
     }

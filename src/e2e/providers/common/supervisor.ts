@@ -91,7 +91,11 @@ export async function startDaemon(spec: DaemonSpec, redactor: Redactor): Promise
     startedAt,
     record: { name: spec.name, pid: child.pid ?? -1, command, logFile: spec.logFile },
     exited: child.then(
-      (r) => ({ exitCode: r.exitCode, signal: r.signal, message: r.failed ? r.shortMessage : undefined }),
+      (r) => ({
+        exitCode: r.exitCode,
+        signal: r.signal,
+        message: r.failed ? r.shortMessage : undefined,
+      }),
       (e: unknown) => ({ message: e instanceof Error ? e.message : String(e) }),
     ),
   };

@@ -53,11 +53,15 @@ export async function teardownCluster(
   }
   if (failures.length > 0) {
     const why = failures.map((f) => (f instanceof Error ? f.message : String(f))).join("; ");
-    throw new ShoppeError(`failed to tear down cluster "${state.name}": ${why}`, { cause: failures[0] });
+    throw new ShoppeError(`failed to tear down cluster "${state.name}": ${why}`, {
+      cause: failures[0],
+    });
   }
   const busyPorts = await waitPortsFree(Object.values(state.ports), 5_000);
   if (busyPorts.length > 0) {
-    logger.warn(`cluster "${state.name}": ports ${busyPorts.join(", ")} are still in use after its processes stopped`);
+    logger.warn(
+      `cluster "${state.name}": ports ${busyPorts.join(", ")} are still in use after its processes stopped`,
+    );
   }
   if (!o.keepFiles) store.remove(state.name);
   return { stopped, busyPorts };

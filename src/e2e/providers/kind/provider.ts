@@ -51,15 +51,23 @@ export class KindProvider implements ClusterProvider {
 
   async detect(): Promise<Detection> {
     const kind = this.kind();
-    if (!kind) return { available: false, reason: "kind is not installed (not in .tools/bin nor on PATH)" };
+    if (!kind)
+      return { available: false, reason: "kind is not installed (not in .tools/bin nor on PATH)" };
     const docker = locate(this.ctx.root, "docker", this.ctx.env.PATH ?? "")?.path;
-    if (!docker) return { available: false, reason: "no container engine: docker is not installed" };
+    if (!docker)
+      return { available: false, reason: "no container engine: docker is not installed" };
     try {
-      await this.ctx.runner.run(docker, ["info", "--format", "{{.ServerVersion}}"], { timeoutMs: 15_000 });
+      await this.ctx.runner.run(docker, ["info", "--format", "{{.ServerVersion}}"], {
+        timeoutMs: 15_000,
+      });
       return { available: true };
     } catch (err) {
-      const why = err instanceof CommandError ? (err.output.split("\n").at(-1) ?? err.message) : String(err);
-      return { available: false, reason: `no container engine answers (docker info failed: ${why})` };
+      const why =
+        err instanceof CommandError ? (err.output.split("\n").at(-1) ?? err.message) : String(err);
+      return {
+        available: false,
+        reason: `no container engine answers (docker info failed: ${why})`,
+      };
     }
   }
 
@@ -67,7 +75,10 @@ export class KindProvider implements ClusterProvider {
     const d = await this.detect();
     const kind = this.kind();
     if (!d.available || !kind) {
-      throw new ToolError("kind", `failed to ${action} with kind: ${d.reason}; use --provider kwok on machines without a container engine`);
+      throw new ToolError(
+        "kind",
+        `failed to ${action} with kind: ${d.reason}; use --provider kwok on machines without a container engine`,
+      );
     }
     return kind;
   }
@@ -79,25 +90,60 @@ export class KindProvider implements ClusterProvider {
   async create(o: CreateClusterOptions): Promise<Cluster> {
     validateClusterName(o.name);
     if (o.nodeResources && Object.keys(o.nodeResources).length > 0) {
-      throw new UsageError("kind nodes have the host's CPU, memory and GPUs; node resource options work with --provider kwok only");
+      throw new UsageError(
+        "kind nodes have the host's CPU, memory and GPUs; node resource options work with --provider kwok only",
+      );
     }
     if (o.kubernetesVersion) {
-      throw new UsageError("kind picks the Kubernetes version through a node image pinned by digest, which this provider does not take yet; omit --kubernetes-version");
+      throw new UsageError(
+        "kind picks the Kubernetes version through a node image pinned by digest, which this provider does not take yet; omit --kubernetes-version",
+      );
     }
     const kind = await this.requireKind(`create cluster "${o.name}"`);
     const dir = path.join(this.stateRoot, o.name);
     mkdirSync(dir, { recursive: true });
     const workers = Math.max(0, (o.nodes ?? 1) - 1);
     const config = path.join(dir, "kind.yaml");
-    writeFileSync(config, stringify({
-      kind: "Cluster",
-      apiVersion: "kind.x-k8s.io/v1alpha4",
-      nodes: [{ role: "control-plane" }, ...Array.from({ length: workers }, () => ({ role: "worker" }))],
-    }));
+    writeFileSync(
+      config,
+      stringify({
+        kind: "Cluster",
+        apiVersion: "kind.x-k8s.io/v1alpha4",
+        nodes: [
+          { role: "control-plane" },
+          ...Array.from({ length: workers }, () => ({ role: "worker" })),
+        ],
+      }),
+    );
     const kubeconfig = this.kubeconfigPath(o.name);
-    await this.ctx.runner.run(kind, ["create", "cluster", "--name", o.name, "--config", config, "--kubeconfig", kubeconfig, "--wait", "180s"], { signal: o.signal });
-    const nodes = (await this.ctx.runner.run(kind, ["get", "nodes", "--name", o.name])).stdout.split("\n").filter(Boolean);
-    return { name: o.name, provider: this.name, kubeconfig, server: "", kubernetesVersion: "", nodes, stateDir: dir };
+    await this.ctx.runner.run(
+      kind,
+      [
+        "create",
+        "cluster",
+        "--name",
+        o.name,
+        "--config",
+        config,
+        "--kubeconfig",
+        kubeconfig,
+        "--wait",
+        "180s",
+      ],
+      { signal: o.signal },
+    );
+    const nodes = (await this.ctx.runner.run(kind, ["get", "nodes", "--name", o.name])).stdout
+      .split("\n")
+      .filter(Boolean);
+    return {
+      name: o.name,
+      provider: this.name,
+      kubeconfig,
+      server: "",
+      kubernetesVersion: "",
+      nodes,
+      stateDir: dir,
+    };
   }
 
   async kubeconfig(name: string): Promise<string> {

@@ -11,7 +11,10 @@ import { type Binaries, COMPONENTS } from "./components.js";
 const INSTALL_HINT = "scripts/install-tools kube etcd kwok";
 
 /** Locates every component's binary; `missing` lists the ones found nowhere. */
-export function findBinaries(root: string, envPath: string): { binaries: Partial<Binaries>; missing: string[] } {
+export function findBinaries(
+  root: string,
+  envPath: string,
+): { binaries: Partial<Binaries>; missing: string[] } {
   const binaries: Partial<Binaries> = {};
   const missing: string[] = [];
   for (const c of COMPONENTS) {

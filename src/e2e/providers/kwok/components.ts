@@ -5,9 +5,9 @@
  * (sigs.k8s.io/kwok pkg/kwokctl/components) where it has an opinion.
  */
 import path from "node:path";
-import type { DaemonSpec } from "../common/supervisor.js";
 import type { PkiFiles } from "../common/pki.js";
 import { LOOPBACK } from "../common/ports.js";
+import type { DaemonSpec } from "../common/supervisor.js";
 import { KWOK_NODE_ANNOTATION } from "./nodes.js";
 
 /** Components in start order; delete stops them all at once. */

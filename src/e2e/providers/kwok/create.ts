@@ -7,8 +7,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { CoreV1Api, Health, KubeConfig, StorageV1Api, VersionApi } from "@kubernetes/client-node";
 import { CommandError, InputError, ShoppeError } from "../../../errors.js";
-import { generatePki } from "../common/pki.js";
 import { writeKubeconfig } from "../common/kubeconfig.js";
+import { generatePki } from "../common/pki.js";
 import { allocatePorts, LOOPBACK } from "../common/ports.js";
 import { httpOk, pollUntil } from "../common/probe.js";
 import { recordOf } from "../common/process-table.js";
@@ -17,20 +17,31 @@ import { type Daemon, lostPortRace, startDaemon, waitReady } from "../common/sup
 import { teardownCluster } from "../common/teardown.js";
 import type { Cluster, CreateClusterOptions, NodeResources, ProviderContext } from "../provider.js";
 import { controlPlaneVersion, normalizeVersion, requireBinaries } from "./binaries.js";
-import { type Binaries, type Component, daemonSpec, type Layout, type Ports, statePaths } from "./components.js";
+import {
+  type Binaries,
+  type Component,
+  daemonSpec,
+  type Layout,
+  type Ports,
+  statePaths,
+} from "./components.js";
 import { kwokNode, nodeIp, nodeName, resolveNodeResources } from "./nodes.js";
 import { KWOK_PROVISIONER, KWOK_STAGES, KWOK_STORAGE_CLASS } from "./stages.js";
-
 
 const DEFAULT_TIMEOUT_MS = 180_000;
 const MAX_NODES = 100;
 
 /** Checks options that need no cluster; returns the resolved node resources. */
-export function validateCreateOptions(o: CreateClusterOptions): { nodes: number; resources: NodeResources } {
+export function validateCreateOptions(o: CreateClusterOptions): {
+  nodes: number;
+  resources: NodeResources;
+} {
   validateClusterName(o.name);
   const nodes = o.nodes ?? 1;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) {
-    throw new InputError(`invalid node count ${nodes}: expected a whole number from 1 to ${MAX_NODES}`);
+    throw new InputError(
+      `invalid node count ${nodes}: expected a whole number from 1 to ${MAX_NODES}`,
+    );
   }
   return { nodes, resources: resolveNodeResources(o.nodeResources) };
 }
@@ -119,7 +130,8 @@ class CreateRun {
         });
         return d;
       } catch (err) {
-        if (!(err instanceof CommandError) || !d.exit || !lostPortRace(d) || attempt >= 3) throw err;
+        if (!(err instanceof CommandError) || !d.exit || !lostPortRace(d) || attempt >= 3)
+          throw err;
         this.ctx.logger.debug(`${c}: port taken meanwhile, retrying on another port`);
         const [port] = await allocatePorts(1);
         this.layout.ports[c] = port as number;
@@ -160,12 +172,18 @@ async function createNodes(run: CreateRun, count: number, r: NodeResources): Pro
       );
       return ready.length >= names.length ? true : undefined;
     },
-    { what: `${count} kwok node(s) to turn Ready`, timeoutMs: run.remaining(), signal: run.o.signal },
+    {
+      what: `${count} kwok node(s) to turn Ready`,
+      timeoutMs: run.remaining(),
+      signal: run.o.signal,
+    },
   );
   // Pods need their namespace's default ServiceAccount, which the controller-manager creates.
   await pollUntil(
     async () =>
-      (await core.readNamespacedServiceAccount({ name: "default", namespace: "default" })) ? true : undefined,
+      (await core.readNamespacedServiceAccount({ name: "default", namespace: "default" }))
+        ? true
+        : undefined,
     { what: "the default ServiceAccount", timeoutMs: run.remaining(), signal: run.o.signal },
   );
   return names;
@@ -209,7 +227,9 @@ async function runSteps(run: CreateRun, nodes: number, r: NodeResources): Promis
     Promise.all([run.start("kube-controller-manager"), run.start("kube-scheduler")]),
   );
   await run.step("starting kwok", () => run.start("kwok"));
-  const names = await run.step(`registering ${nodes} simulated node(s)`, () => createNodes(run, nodes, r));
+  const names = await run.step(`registering ${nodes} simulated node(s)`, () =>
+    createNodes(run, nodes, r),
+  );
   const served = (await run.kc.makeApiClient(VersionApi).getCode()).gitVersion;
   state.server = finalServer;
   state.kubernetesVersion = served;
@@ -230,9 +250,12 @@ async function runSteps(run: CreateRun, nodes: number, r: NodeResources): Promis
 function interrupted(o: CreateClusterOptions, err: unknown): unknown {
   if (!o.signal?.aborted) return err;
   const why = o.signal.reason instanceof Error ? o.signal.reason.message : String(o.signal.reason);
-  return new ShoppeError(`failed to create cluster "${o.name}": interrupted (${why}); everything started was stopped`, {
-    cause: err,
-  });
+  return new ShoppeError(
+    `failed to create cluster "${o.name}": interrupted (${why}); everything started was stopped`,
+    {
+      cause: err,
+    },
+  );
 }
 
 /** The kwok provider's create (see ClusterProvider.create for the contract). */

@@ -14,7 +14,12 @@ export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
 /** Defaults: a mid-size worker without GPUs. */
-export const DEFAULT_NODE_RESOURCES: NodeResources = { cpu: "8", memory: "32Gi", pods: 110, gpus: 0 };
+export const DEFAULT_NODE_RESOURCES: NodeResources = {
+  cpu: "8",
+  memory: "32Gi",
+  pods: 110,
+  gpus: 0,
+};
 
 const QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
