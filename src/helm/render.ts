@@ -62,7 +62,10 @@ export async function renderMatrix(
           valuesFiles: profileValues(p),
           kubeVersion,
         });
-        const objects = parseRendered(text, `helm template of ${u.chartShown} (profile ${p.name})`);
+        const objects = parseManifests(
+          text,
+          `helm template of ${u.chartShown} (profile ${p.name})`,
+        );
         step.succeed(`${objects.length} objects`);
         out.push({ profile: p.name, kubeVersion, objects });
       } catch (err) {
@@ -75,21 +78,6 @@ export async function renderMatrix(
         });
       }
     }
-  }
-  return out;
-}
-
-/**
- * Parses helm template output, keeping each object's `# Source:` template path. Helm writes
- * that comment right after each `---`; parseManifests is given one document at a time so the
- * path is attached to the right object whatever the YAML library does with comments.
- */
-export function parseRendered(text: string, origin: string): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const chunk of text.split(/^---[ \t]*$/m)) {
-    const source = /^#\s*Source:\s*(.+)$/m.exec(chunk)?.[1]?.trim();
-    for (const o of parseManifests(chunk, origin))
-      out.push(source && !o.source ? { ...o, source } : o);
   }
   return out;
 }

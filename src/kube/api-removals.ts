@@ -23,184 +23,92 @@ export interface ApiRemoval {
   replacement: string;
 }
 
+/** A table row: `removed(release, apiVersion, replacement, "Kind Kind …")`. */
+function removed(
+  removedIn: string,
+  apiVersion: string,
+  replacement: string,
+  kinds: string,
+): ApiRemoval {
+  return { apiVersion, kinds: kinds.split(" "), removedIn, replacement };
+}
+
 /** Every removal in the migration guide, oldest first. */
 export const API_REMOVALS: readonly ApiRemoval[] = [
-  // 1.16
-  {
-    apiVersion: "extensions/v1beta1",
-    kinds: ["NetworkPolicy"],
-    removedIn: "1.16",
-    replacement: "networking.k8s.io/v1",
-  },
-  {
-    apiVersion: "extensions/v1beta1",
-    kinds: ["PodSecurityPolicy"],
-    removedIn: "1.16",
-    replacement: "policy/v1beta1",
-  },
-  {
-    apiVersion: "extensions/v1beta1",
-    kinds: ["DaemonSet", "Deployment", "ReplicaSet"],
-    removedIn: "1.16",
-    replacement: "apps/v1",
-  },
-  {
-    apiVersion: "apps/v1beta1",
-    kinds: ["Deployment", "StatefulSet", "ReplicaSet"],
-    removedIn: "1.16",
-    replacement: "apps/v1",
-  },
-  {
-    apiVersion: "apps/v1beta2",
-    kinds: ["DaemonSet", "Deployment", "StatefulSet", "ReplicaSet"],
-    removedIn: "1.16",
-    replacement: "apps/v1",
-  },
-  // 1.22
-  {
-    apiVersion: "admissionregistration.k8s.io/v1beta1",
-    kinds: ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"],
-    removedIn: "1.22",
-    replacement: "admissionregistration.k8s.io/v1",
-  },
-  {
-    apiVersion: "apiextensions.k8s.io/v1beta1",
-    kinds: ["CustomResourceDefinition"],
-    removedIn: "1.22",
-    replacement: "apiextensions.k8s.io/v1",
-  },
-  {
-    apiVersion: "apiregistration.k8s.io/v1beta1",
-    kinds: ["APIService"],
-    removedIn: "1.22",
-    replacement: "apiregistration.k8s.io/v1",
-  },
-  {
-    apiVersion: "authentication.k8s.io/v1beta1",
-    kinds: ["TokenReview"],
-    removedIn: "1.22",
-    replacement: "authentication.k8s.io/v1",
-  },
-  {
-    apiVersion: "authorization.k8s.io/v1beta1",
-    kinds: ["LocalSubjectAccessReview", "SelfSubjectAccessReview", "SubjectAccessReview"],
-    removedIn: "1.22",
-    replacement: "authorization.k8s.io/v1",
-  },
-  {
-    apiVersion: "certificates.k8s.io/v1beta1",
-    kinds: ["CertificateSigningRequest"],
-    removedIn: "1.22",
-    replacement: "certificates.k8s.io/v1",
-  },
-  {
-    apiVersion: "coordination.k8s.io/v1beta1",
-    kinds: ["Lease"],
-    removedIn: "1.22",
-    replacement: "coordination.k8s.io/v1",
-  },
-  {
-    apiVersion: "extensions/v1beta1",
-    kinds: ["Ingress"],
-    removedIn: "1.22",
-    replacement: "networking.k8s.io/v1",
-  },
-  {
-    apiVersion: "networking.k8s.io/v1beta1",
-    kinds: ["Ingress", "IngressClass"],
-    removedIn: "1.22",
-    replacement: "networking.k8s.io/v1",
-  },
-  {
-    apiVersion: "rbac.authorization.k8s.io/v1beta1",
-    kinds: ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
-    removedIn: "1.22",
-    replacement: "rbac.authorization.k8s.io/v1",
-  },
-  {
-    apiVersion: "scheduling.k8s.io/v1beta1",
-    kinds: ["PriorityClass"],
-    removedIn: "1.22",
-    replacement: "scheduling.k8s.io/v1",
-  },
-  {
-    apiVersion: "storage.k8s.io/v1beta1",
-    kinds: ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"],
-    removedIn: "1.22",
-    replacement: "storage.k8s.io/v1",
-  },
-  // 1.25
-  { apiVersion: "batch/v1beta1", kinds: ["CronJob"], removedIn: "1.25", replacement: "batch/v1" },
-  {
-    apiVersion: "discovery.k8s.io/v1beta1",
-    kinds: ["EndpointSlice"],
-    removedIn: "1.25",
-    replacement: "discovery.k8s.io/v1",
-  },
-  {
-    apiVersion: "events.k8s.io/v1beta1",
-    kinds: ["Event"],
-    removedIn: "1.25",
-    replacement: "events.k8s.io/v1",
-  },
-  {
-    apiVersion: "autoscaling/v2beta1",
-    kinds: ["HorizontalPodAutoscaler"],
-    removedIn: "1.25",
-    replacement: "autoscaling/v2",
-  },
-  {
-    apiVersion: "policy/v1beta1",
-    kinds: ["PodDisruptionBudget"],
-    removedIn: "1.25",
-    replacement: "policy/v1",
-  },
-  {
-    apiVersion: "policy/v1beta1",
-    kinds: ["PodSecurityPolicy"],
-    removedIn: "1.25",
-    replacement: "none",
-  },
-  {
-    apiVersion: "node.k8s.io/v1beta1",
-    kinds: ["RuntimeClass"],
-    removedIn: "1.25",
-    replacement: "node.k8s.io/v1",
-  },
-  // 1.26
-  {
-    apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1",
-    kinds: ["FlowSchema", "PriorityLevelConfiguration"],
-    removedIn: "1.26",
-    replacement: "flowcontrol.apiserver.k8s.io/v1",
-  },
-  {
-    apiVersion: "autoscaling/v2beta2",
-    kinds: ["HorizontalPodAutoscaler"],
-    removedIn: "1.26",
-    replacement: "autoscaling/v2",
-  },
-  // 1.27
-  {
-    apiVersion: "storage.k8s.io/v1beta1",
-    kinds: ["CSIStorageCapacity"],
-    removedIn: "1.27",
-    replacement: "storage.k8s.io/v1",
-  },
-  // 1.29
-  {
-    apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2",
-    kinds: ["FlowSchema", "PriorityLevelConfiguration"],
-    removedIn: "1.29",
-    replacement: "flowcontrol.apiserver.k8s.io/v1",
-  },
-  // 1.32
-  {
-    apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3",
-    kinds: ["FlowSchema", "PriorityLevelConfiguration"],
-    removedIn: "1.32",
-    replacement: "flowcontrol.apiserver.k8s.io/v1",
-  },
+  removed("1.16", "extensions/v1beta1", "networking.k8s.io/v1", "NetworkPolicy"),
+  removed("1.16", "extensions/v1beta1", "policy/v1beta1", "PodSecurityPolicy"),
+  removed("1.16", "extensions/v1beta1", "apps/v1", "DaemonSet Deployment ReplicaSet"),
+  removed("1.16", "apps/v1beta1", "apps/v1", "Deployment StatefulSet ReplicaSet"),
+  removed("1.16", "apps/v1beta2", "apps/v1", "DaemonSet Deployment StatefulSet ReplicaSet"),
+  removed(
+    "1.22",
+    "admissionregistration.k8s.io/v1beta1",
+    "admissionregistration.k8s.io/v1",
+    "MutatingWebhookConfiguration ValidatingWebhookConfiguration",
+  ),
+  removed(
+    "1.22",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+    "CustomResourceDefinition",
+  ),
+  removed("1.22", "apiregistration.k8s.io/v1beta1", "apiregistration.k8s.io/v1", "APIService"),
+  removed("1.22", "authentication.k8s.io/v1beta1", "authentication.k8s.io/v1", "TokenReview"),
+  removed(
+    "1.22",
+    "authorization.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "LocalSubjectAccessReview SelfSubjectAccessReview SubjectAccessReview",
+  ),
+  removed(
+    "1.22",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1",
+    "CertificateSigningRequest",
+  ),
+  removed("1.22", "coordination.k8s.io/v1beta1", "coordination.k8s.io/v1", "Lease"),
+  removed("1.22", "extensions/v1beta1", "networking.k8s.io/v1", "Ingress"),
+  removed("1.22", "networking.k8s.io/v1beta1", "networking.k8s.io/v1", "Ingress IngressClass"),
+  removed(
+    "1.22",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "ClusterRole ClusterRoleBinding Role RoleBinding",
+  ),
+  removed("1.22", "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1", "PriorityClass"),
+  removed(
+    "1.22",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "CSIDriver CSINode StorageClass VolumeAttachment",
+  ),
+  removed("1.25", "batch/v1beta1", "batch/v1", "CronJob"),
+  removed("1.25", "discovery.k8s.io/v1beta1", "discovery.k8s.io/v1", "EndpointSlice"),
+  removed("1.25", "events.k8s.io/v1beta1", "events.k8s.io/v1", "Event"),
+  removed("1.25", "autoscaling/v2beta1", "autoscaling/v2", "HorizontalPodAutoscaler"),
+  removed("1.25", "policy/v1beta1", "policy/v1", "PodDisruptionBudget"),
+  removed("1.25", "policy/v1beta1", "none", "PodSecurityPolicy"),
+  removed("1.25", "node.k8s.io/v1beta1", "node.k8s.io/v1", "RuntimeClass"),
+  removed(
+    "1.26",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "FlowSchema PriorityLevelConfiguration",
+  ),
+  removed("1.26", "autoscaling/v2beta2", "autoscaling/v2", "HorizontalPodAutoscaler"),
+  removed("1.27", "storage.k8s.io/v1beta1", "storage.k8s.io/v1", "CSIStorageCapacity"),
+  removed(
+    "1.29",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "FlowSchema PriorityLevelConfiguration",
+  ),
+  removed(
+    "1.32",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "FlowSchema PriorityLevelConfiguration",
+  ),
 ];
 
 /** A rendered object whose API the target Kubernetes version no longer serves. */

@@ -36,7 +36,10 @@ export function parseManifests(text: string, origin = "rendered manifests"): Kub
         `failed to parse ${origin}: a document lacks apiVersion, kind or metadata.name`,
       );
     }
-    const source = /^#\s*Source:\s*(.+)$/m.exec(String(doc.commentBefore ?? ""))?.[1];
+    // helm writes `# Source: <template>` after each `---`; the YAML library keeps the text
+    // without its `#`, on the document or on its first node depending on blank lines.
+    const comment = `${doc.commentBefore ?? ""}\n${(doc.contents as { commentBefore?: string } | null)?.commentBefore ?? ""}`;
+    const source = /^\s*#?\s*Source:\s*(.+)$/m.exec(comment)?.[1];
     out.push(source ? { ...(obj as KubeObject), source: source.trim() } : (obj as KubeObject));
   }
   return out;

@@ -55,6 +55,19 @@ export const TOOLS: readonly ToolSpec[] = [
     purpose: "the loopback OCI registry chart tests push to (scripts/install-system-packages)",
     source: { kind: "debian", package: "docker-registry", versionArgs: ["--version"] },
   },
+  {
+    name: "xrootd",
+    binary: "xrootd",
+    purpose: "runs the xcache chart's configuration for real (origin + proxy file cache)",
+    source: { kind: "debian", package: "xrootd-server", versionArgs: ["-v"] },
+  },
+  {
+    name: "xrdcp",
+    pin: "xrootd",
+    binary: "xrdcp",
+    purpose: "reads files through the cache in the xcache tests",
+    source: { kind: "debian", package: "xrootd-client", versionArgs: ["--version"] },
+  },
 ];
 
 /** The four commands built from one pinned k8s.io/kubernetes release (KUBE_VERSION). */
@@ -65,7 +78,8 @@ function kubeTools(): ToolSpec[] {
     "kube-scheduler": "the kwok provider's scheduler",
     kubectl: "cluster diagnostics",
   };
-  // Built inside scripts/kube, so `go version -m` lists k8s.io/kubernetes as a `dep` line.
+  // Built in scripts/kube from packages of k8s.io/kubernetes: `go version -m` reports that
+  // module (and its version) on the `mod` line, as the module of the main package.
   return Object.entries(purposes).map(([binary, purpose]) => ({
     name: binary,
     pin: "kube",

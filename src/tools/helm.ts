@@ -136,6 +136,24 @@ export class Helm {
     return (await this.run(args)).stdout;
   }
 
+  /**
+   * The rendered NOTES.txt of a chart, from `helm install --dry-run=client` (no cluster is
+   * contacted). `helm template` and `helm lint` never render NOTES.txt. Capabilities are
+   * helm's built-in defaults: install takes no --kube-version or --api-versions.
+   */
+  async notes(
+    chart: string,
+    o: Omit<TemplateOptions, "kubeVersion" | "apiVersions" | "includeCrds">,
+  ): Promise<string> {
+    const args = ["install", o.releaseName, chart, "--dry-run=client"];
+    if (o.namespace) args.push("--namespace", o.namespace);
+    for (const f of o.valuesFiles ?? []) args.push("--values", f);
+    for (const [k, v] of Object.entries(o.set ?? {})) args.push("--set", `${k}=${v}`);
+    const { stdout } = await this.run(args);
+    const at = stdout.lastIndexOf("\nNOTES:\n");
+    return at < 0 ? "" : stdout.slice(at + "\nNOTES:\n".length);
+  }
+
   /** `helm package` into `destination`; returns the path of the .tgz helm reports. */
   async package(chartDir: string, destination: string): Promise<string> {
     const { stdout } = await this.run(["package", chartDir, "--destination", destination]);

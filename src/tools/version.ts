@@ -24,6 +24,7 @@ export async function readToolVersion(
     const { stdout } = await runner.run("go", ["version", "-m", binary]);
     return moduleVersionFromBuildInfo(stdout, spec.source.module);
   }
-  const { stdout } = await runner.run(binary, spec.source.versionArgs);
-  return /\d+\.\d+\.\d+[\w.+~-]*/.exec(stdout)?.[0];
+  // Some tools (xrootd -v) print their version on stderr.
+  const { stdout, stderr } = await runner.run(binary, spec.source.versionArgs);
+  return /\d+\.\d+\.\d+[\w.+~-]*/.exec(`${stdout}\n${stderr}`)?.[0];
 }

@@ -77,6 +77,18 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
       expect(d?.path).toBe("components.servicex.chart.version");
       expect(d?.position?.line).toBeGreaterThan(1);
     }
+    // The same for a chart version the OCI registry lacks.
+    const oci = structuredClone(good);
+    oci.components.mlflow.chart.version = "1.11.99";
+    for (const major of ["v4", "v3"] as const) {
+      const err = await failsWithoutChanges(oci, () =>
+        chartDeps(project.ctx, { update: true, major }),
+      );
+      expect(err.exitCode).toBe(2);
+      expect(err.message).toContain('component "mlflow" (chart mlflow 1.11.99 from oci://');
+      expect((err as InputError).diagnostics[0]?.path).toBe("components.mlflow.chart.version");
+    }
+    await project.writeAndRender(stack);
     // The CLI prints the same, with the stack.yaml position, and exits 2.
     const cli = await runCli(["chart", "deps", "--update"], project.root, { PATH: toolPath() });
     expect(cli.code).toBe(2);
@@ -162,6 +174,31 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
     });
     expect(tpl.code).toBe(2);
     expect(tpl.stderr).toContain('"mlflow"');
+  });
+
+  it("flags objects whose API a supported Kubernetes version no longer serves (exit 1)", async () => {
+    const stack = structuredClone(good);
+    stack.profiles.gpu.values.triton = {
+      enabled: true,
+      autoscaling: { enabled: true, apiVersion: "autoscaling/v2beta2" },
+    };
+    await project.writeAndRender(stack);
+    const r = await chartTemplate(project.ctx, { profile: "gpu" });
+    expect(r.ok).toBe(false);
+    expect(r.renders.map((x) => x.removedApis)).toEqual([
+      [
+        "HorizontalPodAutoscaler/triton: autoscaling/v2beta2 was removed in Kubernetes 1.26; use autoscaling/v2",
+      ],
+      [
+        "HorizontalPodAutoscaler/triton: autoscaling/v2beta2 was removed in Kubernetes 1.26; use autoscaling/v2",
+      ],
+    ]);
+    const cli = await runCli(["chart", "template", "--profile", "gpu"], project.root, {
+      PATH: toolPath(),
+    });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain("removed APIs:");
+    expect(cli.stdout).toContain("gpu@Kubernetes 1.37.2: HorizontalPodAutoscaler/triton");
   });
 
   it("says to run chart deps when the dependencies are not built", async () => {

@@ -80,6 +80,20 @@ export async function render(
   return parseManifests(text, `helm template ${path.basename(chart)}`);
 }
 
+/** The rendered NOTES.txt (via `helm install --dry-run=client`, helm's default capabilities). */
+export async function notes(
+  helm: Helm,
+  chart: string,
+  r: Omit<RenderRequest, "kubeVersion" | "apiVersions"> = {},
+): Promise<string> {
+  return helm.notes(chart, {
+    releaseName: r.releaseName ?? "r",
+    namespace: r.namespace ?? "shoppe",
+    valuesFiles: r.valuesFiles ?? [],
+    set: r.set ?? {},
+  });
+}
+
 /** Runs `fn`, which must fail with a CommandError; returns helm's output (the error text). */
 export async function helmFailure(fn: () => Promise<unknown>): Promise<string> {
   try {
@@ -133,4 +147,32 @@ export function imagesOf(objects: KubeObject[]): string[] {
       images.add(c.image);
   }
   return [...images].sort();
+}
+
+/**
+ * Problems with the invariants every scenario must keep, whatever its values: pods off the
+ * host network, non-root, no privilege escalation, all capabilities dropped; HPAs on
+ * autoscaling/v2. Returns one line per problem; empty when all hold.
+ */
+export function invariantProblems(objects: KubeObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of objects) {
+    const ref = `${o.kind}/${o.metadata.name}`;
+    if (o.kind === "HorizontalPodAutoscaler" && o.apiVersion !== "autoscaling/v2") {
+      problems.push(`${ref}: ${o.apiVersion}, not autoscaling/v2`);
+    }
+    const spec = podSpecOf(o) as Loose;
+    if (!spec) continue;
+    if (spec.hostNetwork === true) problems.push(`${ref}: hostNetwork`);
+    if (spec.securityContext?.runAsNonRoot !== true) problems.push(`${ref}: pod may run as root`);
+    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+      const sc = c.securityContext ?? {};
+      if (sc.allowPrivilegeEscalation !== false)
+        problems.push(`${ref}/${c.name}: privilege escalation`);
+      if (!sc.capabilities?.drop?.includes("ALL"))
+        problems.push(`${ref}/${c.name}: capabilities not dropped`);
+      if (sc.privileged) problems.push(`${ref}/${c.name}: privileged`);
+    }
+  }
+  return problems;
 }

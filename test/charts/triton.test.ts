@@ -20,7 +20,9 @@ import {
   helmBinary,
   helmFailure,
   imagesOf,
+  invariantProblems,
   type Loose,
+  notes,
   only,
   openHarness,
   pod,
@@ -65,7 +67,7 @@ for (const major of HELM_MAJORS) {
 
     describe.each(KUBE_VERSIONS.map((v) => [v]))("on Kubernetes %s", (kubeVersion) => {
       it.each(scenarios.map((f) => [path.basename(f), f]))(
-        "renders %s using only served APIs (ServiceMonitor CRD present)",
+        "renders %s using only served APIs, unprivileged (ServiceMonitor CRD present)",
         async (_n, file) => {
           const objects = await render(h.helm, CHART, {
             valuesFiles: [file],
@@ -74,6 +76,7 @@ for (const major of HELM_MAJORS) {
           });
           expect(objects.map((o) => o.kind)).toContain("Deployment");
           expect(findRemovedApis(objects, kubeVersion).map(describeRemovedApi)).toEqual([]);
+          expect(invariantProblems(objects)).toEqual([]);
         },
       );
     });
@@ -343,6 +346,13 @@ for (const major of HELM_MAJORS) {
         expect(out).toMatch(/integer/);
       });
 
+      it("accepts the enabled flag an umbrella's dependency condition passes down", async () => {
+        const objects = await render(h.helm, CHART, { set: { enabled: "true" } });
+        expect(objects.some((o) => o.kind === "Deployment")).toBe(true);
+        const out = await helmFailure(() => render(h.helm, CHART, { set: { enabled: "yes" } }));
+        expect(out).toContain("enabled");
+      });
+
       it("rejects an unknown top-level key", async () => {
         const out = await helmFailure(() => render(h.helm, CHART, { set: { numGpus: "1" } }));
         expect(out).toContain("numGpus");
@@ -384,3 +394,47 @@ for (const major of HELM_MAJORS) {
     });
   });
 }
+
+// NOTES.txt is rendered only by install; helm 3 built by `go install` assumes Kubernetes
+// v1.20 there (below the chart's kubeVersion), and install takes no --kube-version, so the
+// NOTES checks run with helm 4 only. Install's default capabilities lack the
+// Prometheus Operator CRD, which is what the ServiceMonitor warning needs.
+describeWithTools("triton NOTES.txt (helm v4)", [helmBinary("v4")], () => {
+  let h: HelmHarness;
+  beforeAll(async () => {
+    h = await openHarness("v4");
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("lists the endpoints and the model repository by default", async () => {
+    const text = await notes(h.helm, CHART);
+    expect(text).toContain("http://r-triton.shoppe.svc:8000");
+    expect(text).toContain("r-triton.shoppe.svc:8001");
+    expect(text).toContain("http://r-triton.shoppe.svc:8002/metrics");
+    expect(text).toContain("Model repository: /models (source: pvc, claim r-triton-models)");
+    expect(text).toContain("Running on CPU only");
+    expect(text).not.toContain("WARNING");
+  });
+
+  it("names the credentials Secret for s3", async () => {
+    const text = await notes(h.helm, CHART, { valuesFiles: [ci("s3")] });
+    expect(text).toContain("Model repository: s3://minio.shoppe.svc:9000/triton-models/repository");
+    expect(text).toContain("Credentials come from Secret triton-bucket.");
+  });
+
+  it("reports GPUs and warns when the ServiceMonitor CRD is missing", async () => {
+    const text = await notes(h.helm, CHART, { valuesFiles: [ci("gpu")] });
+    expect(text).toContain("GPUs per pod: 1");
+    expect(text).toContain(
+      "WARNING: serviceMonitor.enabled is set, but this cluster does not serve",
+    );
+  });
+
+  it.each([["ci"], ["pvc"]])("renders for the %s scenario", async (scenario) => {
+    expect(await notes(h.helm, CHART, { valuesFiles: [ci(scenario)] })).toContain(
+      "Endpoints inside the cluster",
+    );
+  });
+});

@@ -20,7 +20,9 @@ import {
   helmBinary,
   helmFailure,
   imagesOf,
+  invariantProblems,
   type Loose,
+  notes,
   only,
   openHarness,
   pod,
@@ -68,11 +70,12 @@ for (const major of HELM_MAJORS) {
 
     describe.each(KUBE_VERSIONS.map((v) => [v]))("on Kubernetes %s", (kubeVersion) => {
       it.each(scenarios.map((f) => [path.basename(f), f]))(
-        "renders %s using only served APIs",
+        "renders %s using only served APIs, unprivileged",
         async (_n, file) => {
           const objects = await render(h.helm, CHART, { valuesFiles: [file], kubeVersion });
           expect(objects.map((o) => o.kind)).toContain("StatefulSet");
           expect(findRemovedApis(objects, kubeVersion).map(describeRemovedApi)).toEqual([]);
+          expect(invariantProblems(objects)).toEqual([]);
         },
       );
     });
@@ -115,7 +118,7 @@ for (const major of HELM_MAJORS) {
           "app.kubernetes.io/managed-by": "Helm",
           "helm.sh/chart": "xcache-0.1.0",
         });
-        expect(labels["app.kubernetes.io/version"]).toMatch(/^25-release-\d{8}-\d{4}$/);
+        expect(labels["app.kubernetes.io/version"]).toMatch(/^25-release(-\d{8}-\d{4})?$/);
         expect(sts.spec.selector.matchLabels).toEqual({
           "app.kubernetes.io/name": "xcache",
           "app.kubernetes.io/instance": "r",
@@ -316,7 +319,7 @@ for (const major of HELM_MAJORS) {
       const sts: Loose = only(byName, "StatefulSet", "r-cache");
       expect(sts.metadata.labels["app.kubernetes.io/name"]).toBe("cache");
       expect(container(pod(sts), "xrootd").image).toBe(
-        `hub.opensciencegrid.org/osg-htc/xcache:25-release-20261006-1535@${digest}`,
+        `hub.opensciencegrid.org/osg-htc/xcache:25-release@${digest}`,
       );
     });
 
@@ -326,6 +329,13 @@ for (const major of HELM_MAJORS) {
           set: { "global.imageRegistry": "mirror.example" },
         });
         only(objects, "StatefulSet");
+      });
+
+      it("accepts the enabled flag an umbrella's dependency condition passes down", async () => {
+        const objects = await render(h.helm, CHART, { set: { enabled: "true" } });
+        expect(objects.some((o) => o.kind === "StatefulSet")).toBe(true);
+        const out = await helmFailure(() => render(h.helm, CHART, { set: { enabled: "yes" } }));
+        expect(out).toContain("enabled");
       });
 
       it("rejects an unknown top-level key", async () => {
@@ -372,3 +382,42 @@ for (const major of HELM_MAJORS) {
     });
   });
 }
+
+// NOTES.txt is rendered only by install; helm 3 built by `go install` assumes Kubernetes
+// v1.20 there (below the chart's kubeVersion), and install takes no --kube-version, so the
+// NOTES checks run with helm 4 only.
+describeWithTools("xcache NOTES.txt (helm v4)", [helmBinary("v4")], () => {
+  let h: HelmHarness;
+  beforeAll(async () => {
+    h = await openHarness("v4");
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("describes the forwarding proxy by default", async () => {
+    const text = await notes(h.helm, CHART);
+    expect(text).toContain("running in cache mode as StatefulSet r-xcache");
+    expect(text).toContain("xrdcp root://r-xcache.shoppe.svc:1094//root://<origin>:1094//<path> .");
+    expect(text).toContain("XCACHE_HOST=r-xcache.shoppe.svc");
+    expect(text).not.toContain("WARNING");
+  });
+
+  it.each([
+    ["ci", "XCache in front of xcache-origin:1094"],
+    ["origin", "XRootD test origin, exporting /store (read-only)"],
+    ["cert", "XCache in front of redirector.example.org:1094"],
+  ])("renders for the %s scenario", async (scenario, expected) => {
+    expect(await notes(h.helm, CHART, { valuesFiles: [ci(scenario)] })).toContain(expected);
+  });
+
+  it("warns about an emptyDir cache and the host network", async () => {
+    const text = await notes(h.helm, CHART, {
+      set: { "persistence.enabled": "false", hostNetwork: "true" },
+    });
+    expect(text).toContain(
+      "WARNING: persistence is disabled; cached data will be lost with the pod",
+    );
+    expect(text).toContain("WARNING: hostNetwork is on");
+  });
+});

@@ -5,7 +5,7 @@
  * ran. Under CI=true a missing tool fails the suite instead of skipping it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -107,7 +107,11 @@ async function expectGone(stateRoot: string, st: ClusterState): Promise<void> {
 }
 
 describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, () => {
-  const stateRoot = mkdtempSync(path.join(tmpdir(), "shoppe-kwok-"));
+  // A fixed state root, so a run killed outright leaves its clusters where the next run's
+  // create finds and reaps them; names carry this run's id so concurrent runs never collide.
+  const stateRoot = path.join(ROOT, ".shoppe", "e2e-kwok");
+  const id = process.pid.toString(36);
+  const names = { main: `e2e-${id}`, orphan: `orphan-${id}`, next: `next-${id}`, cut: `cut-${id}` };
   const helmHome = mkdtempSync(path.join(tmpdir(), "shoppe-kwok-helm-"));
   const ctx = createContext({ root: ROOT });
   const provider = new KwokProvider(ctx, { stateRoot });
@@ -118,7 +122,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
 
   beforeAll(async () => {
     cluster = await provider.create({
-      name: "e2e",
+      name: names.main,
       nodes: 2,
       nodeResources: { cpu: "16", memory: "64Gi", gpus: 1 },
       kubernetesVersion: pinned,
@@ -131,10 +135,11 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
     const errors: unknown[] = [];
-    for (const name of provider.store.names()) {
+    for (const name of Object.values(names)) {
       await provider.delete(name).catch((e: unknown) => errors.push(e));
     }
-    rmSync(stateRoot, { recursive: true, force: true });
+    if (existsSync(stateRoot) && readdirSync(stateRoot).length === 0)
+      rmSync(stateRoot, { recursive: true });
     rmSync(helmHome, { recursive: true, force: true });
     if (errors.length) throw errors[0];
   }, 120_000);
@@ -143,7 +148,10 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
     expect(cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect((await kc.makeApiClient(VersionApi).getCode()).gitVersion).toBe(pinned);
     const { items } = await kc.makeApiClient(CoreV1Api).listNode();
-    expect(items.map((n) => n.metadata?.name).sort()).toEqual(["e2e-node-0", "e2e-node-1"]);
+    expect(items.map((n) => n.metadata?.name).sort()).toEqual([
+      `${names.main}-node-0`,
+      `${names.main}-node-1`,
+    ]);
     for (const n of items) {
       expect(n.status?.allocatable).toMatchObject({
         cpu: "16",
@@ -224,7 +232,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
       const p = await core.readNamespacedPod({ name: "fits", namespace: "default" });
       return p.status?.phase === "Running" ? p : undefined;
     });
-    expect(fits.spec?.nodeName).toMatch(/^e2e-node-[01]$/);
+    expect(fits.spec?.nodeName).toMatch(new RegExp(`^${names.main}-node-[01]$`));
   });
 
   it("rejects a manifest with an invalid field, surfacing the API server's message", async () => {
@@ -271,8 +279,8 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
     });
     const orphan = JSON.parse(line) as Cluster;
     // Side by side: both answer, on disjoint ports.
-    const st = readState(stateRoot, "orphan") as ClusterState;
-    const main = readState(stateRoot, "e2e") as ClusterState;
+    const st = readState(stateRoot, names.orphan) as ClusterState;
+    const main = readState(stateRoot, names.main) as ClusterState;
     expect(Object.values(st.ports).filter((p) => Object.values(main.ports).includes(p))).toEqual(
       [],
     );
@@ -283,7 +291,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
     hold.kill("SIGKILL");
     await exited(hold);
     expect(st.processes.every((p) => isAlive(p))).toBe(true); // left behind, still running
-    expect((await provider.list()).find((c) => c.name === "orphan")?.status).toBe("leftover");
+    expect((await provider.list()).find((c) => c.name === names.orphan)?.status).toBe("leftover");
 
     // The next run, a separate process: `shoppe cluster create` reaps before it creates.
     const cli = spawnTs(path.join(FIXTURES, "shoppe.ts"), [
@@ -296,9 +304,9 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
     ]);
     children.push(cli);
     expect(await exited(cli)).toBe(0);
-    expect(cli.output()).toContain('reaping leftover cluster "orphan"');
+    expect(cli.output()).toContain(`reaping leftover cluster "${names.orphan}"`);
     await expectGone(stateRoot, st);
-    const next = readState(stateRoot, "next") as ClusterState;
+    const next = readState(stateRoot, names.next) as ClusterState;
     expect(next.phase).toBe("ready");
     // A persistent cluster outlives the CLI that created it, until `cluster delete`.
     expect(next.processes.every((p) => isAlive(p))).toBe(true);
@@ -326,7 +334,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
     ]);
     children.push(cli);
     const st = await until("the API server to be started", 60_000, () => {
-      const s = readState(stateRoot, "cut");
+      const s = readState(stateRoot, names.cut);
       return s?.processes.some((p) => p.name === "kube-apiserver") ? s : undefined;
     });
     cli.kill("SIGTERM");
@@ -338,7 +346,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
   }, 120_000);
 
   it("delete stops every process and frees every port", async () => {
-    const st = readState(stateRoot, "e2e") as ClusterState;
+    const st = readState(stateRoot, names.main) as ClusterState;
     expect(st.processes.map((p) => p.name)).toEqual([
       "etcd",
       "kube-apiserver",
@@ -346,10 +354,14 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
       "kube-scheduler",
       "kwok",
     ]);
-    const result = await provider.delete("e2e");
+    const result = await provider.delete(names.main);
     expect(result.found).toBe(true);
     expect(result.stopped).toHaveLength(5);
     await expectGone(stateRoot, st);
-    expect(await provider.delete("e2e")).toEqual({ name: "e2e", found: false, stopped: [] });
+    expect(await provider.delete(names.main)).toEqual({
+      name: names.main,
+      found: false,
+      stopped: [],
+    });
   }, 60_000);
 });

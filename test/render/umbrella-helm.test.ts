@@ -4,11 +4,10 @@
  * (test/fixtures/charts-upstream, same names, Services and ports). Checks that every
  * endpoint stack.yaml publishes names a Service and port the charts really create.
  */
-import { cp, readFile, writeFile } from "node:fs/promises";
+import { cp } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { CommandError } from "../../src/errors.js";
 import { type Helm, openHelm } from "../../src/tools/helm.js";
 import { describeWithTools, ROOT } from "../helpers/tools.js";
 import { context, tempDir } from "./helpers.js";
@@ -22,21 +21,12 @@ interface K8sObject {
 
 const UPSTREAM = ["coffea-casa", "servicex", "mlflow"];
 
-/** Lets a copied first-party chart accept the `enabled` key Helm hands every aliased dependency. */
-async function allowEnabled(chart: string): Promise<void> {
-  const file = path.join(chart, "values.schema.json");
-  const schema = JSON.parse(await readFile(file, "utf8"));
-  schema.properties.enabled = { type: "boolean" };
-  await writeFile(file, JSON.stringify(schema));
-}
-
-async function stage(patchSchemas: boolean): Promise<string> {
+async function stage(): Promise<string> {
   const root = await tempDir("file");
   const umbrella = path.join(root, "charts/coffea-shoppe");
   await cp(path.join(ROOT, "charts/coffea-shoppe"), umbrella, { recursive: true });
   for (const c of ["xcache", "triton"]) {
     await cp(path.join(ROOT, "charts", c), path.join(umbrella, "charts", c), { recursive: true });
-    if (patchSchemas) await allowEnabled(path.join(umbrella, "charts", c));
   }
   for (const c of UPSTREAM) {
     const from = path.join(ROOT, "test/fixtures/charts-upstream", c);
@@ -58,7 +48,7 @@ describeWithTools("committed umbrella chart under helm template", ["helm"], () =
 
   beforeAll(async () => {
     helm = openHelm(context(ROOT), "v4", await tempDir("file"));
-    chart = await stage(true);
+    chart = await stage();
   });
 
   it("publishes endpoints that name Services and ports the charts create", async () => {
@@ -95,18 +85,5 @@ describeWithTools("committed umbrella chart under helm template", ["helm"], () =
     expect(objs.some((o) => o.metadata.name.startsWith("xcache"))).toBe(false);
     const cm = objs.find((o) => o.metadata.name === "coffea-shoppe-endpoints");
     expect(Object.keys(cm?.data ?? {}).some((k) => k.startsWith("XCACHE"))).toBe(false);
-  });
-
-  // Known integration bug, owned by the first-party charts: Helm hands every aliased
-  // dependency its `enabled` switch, and the strict schemas of charts/xcache and
-  // charts/triton reject it (z2jh's schema allows it for this reason). Once they accept it,
-  // this test fails with "rendered": delete it and the schema patch in stage().
-  it("still hits the known bug: committed first-party schemas reject `enabled`", async () => {
-    const unpatched = await stage(false);
-    const outcome = await helm.template(unpatched, base).then(
-      () => "rendered",
-      (err: unknown) => (err instanceof CommandError ? err.output : String(err)),
-    );
-    expect(outcome).toMatch(/additional properties 'enabled' not allowed/);
   });
 });

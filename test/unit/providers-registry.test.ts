@@ -101,6 +101,29 @@ describe("shoppe cluster (CLI)", () => {
     expect(r.stderr).toContain('--nodes expects a whole number, got "two"');
   });
 
+  it("exits 2 when --kubernetes-version differs from the built control plane", async () => {
+    const fake = path.join(root, "fake-kube");
+    mkdirSync(path.join(fake, ".tools/bin"), { recursive: true });
+    for (const b of [
+      "etcd",
+      "kube-apiserver",
+      "kube-controller-manager",
+      "kube-scheduler",
+      "kwok",
+    ]) {
+      writeFileSync(path.join(fake, ".tools/bin", b), '#!/bin/sh\necho "Kubernetes v1.35.4"\n');
+      chmodSync(path.join(fake, ".tools/bin", b), 0o755);
+    }
+    const r = await runCli(["cluster", "create", "--kubernetes-version", "v1.33.1"], fake, {
+      PATH: "",
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "Kubernetes v1.33.1 was requested but the built control plane is v1.35.4 (KUBE_VERSION in scripts/tool-versions.env)",
+    );
+    expect(r.stdout).toBe("");
+  });
+
   it("lists no clusters in an empty state dir, as text and JSON", async () => {
     const dir = path.join(root, "empty");
     expect((await runCli(["cluster", "list", "--state-dir", dir], root)).stdout).toBe(

@@ -8,6 +8,7 @@ import { httpOk } from "../../src/e2e/providers/common/probe.js";
 import { isAlive, readStat, recordOf } from "../../src/e2e/providers/common/process-table.js";
 import {
   type Daemon,
+  lostPortRace,
   startDaemon,
   stopProcess,
   waitReady,
@@ -123,6 +124,20 @@ describe("the supervisor", () => {
     expect(await stopProcess(d.record, 300)).toBe(true);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
     expect(isAlive(d.record)).toBe(false);
+  });
+
+  it("tells a lost port race from other failures, reading only its own run's log", async () => {
+    const [port] = await allocatePorts(1);
+    const blocker = net.createServer().listen(port, "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    const listen = "require('net').createServer().listen(Number(process.argv[1]), '127.0.0.1')";
+    const first = await daemon("racer", listen, [String(port)]);
+    await waitReady(first, async () => false, redactor, { timeoutMs: 10_000 }).catch(() => {});
+    expect(lostPortRace(first)).toBe(true); // EADDRINUSE: address already in use
+    await new Promise((r) => blocker.close(r));
+    const second = await daemon("racer", "process.exit(4)");
+    await waitReady(second, async () => false, redactor, { timeoutMs: 10_000 }).catch(() => {});
+    expect(lostPortRace(second)).toBe(false); // same log file, but this run failed otherwise
   });
 
   it("never takes a reused PID for the recorded process", () => {

@@ -22,6 +22,7 @@ interface CreateFlags extends TargetFlags {
   nodeCpu?: string;
   nodeMemory?: string;
   nodeGpus?: string;
+  nodePods?: string;
   kubernetesVersion?: string;
   timeout: string;
 }
@@ -99,6 +100,7 @@ export function register(program: Command, kit: Kit): void {
     .option("--node-cpu <quantity>", "allocatable CPU per node (kwok), e.g. 8")
     .option("--node-memory <quantity>", "allocatable memory per node (kwok), e.g. 32Gi")
     .option("--node-gpus <n>", "nvidia.com/gpu per node (kwok)")
+    .option("--node-pods <n>", "maximum pods per node (kwok)")
     .option(
       "--kubernetes-version <version>",
       "required control-plane version; must match the built binaries",
@@ -109,6 +111,7 @@ export function register(program: Command, kit: Kit): void {
         ...(f.nodeCpu ? { cpu: f.nodeCpu } : {}),
         ...(f.nodeMemory ? { memory: f.nodeMemory } : {}),
         ...(f.nodeGpus ? { gpus: int("--node-gpus", f.nodeGpus) } : {}),
+        ...(f.nodePods ? { pods: int("--node-pods", f.nodePods) } : {}),
       };
       const abort = abortOnSignals();
       try {

@@ -8,7 +8,7 @@
  * survive the process that started them until someone stops them by their recorded PID, and
  * a terminal's Ctrl-C reaches only the CLI, which then tears them down in order.
  */
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { CommandError, ShoppeError } from "../../../errors.js";
@@ -42,6 +42,8 @@ export interface Daemon {
   /** Redacted, shell-quoted command line. */
   command: string;
   startedAt: number;
+  /** Size of the log file before this start: what this run wrote begins here. */
+  logOffset: number;
   /** Settles when the process ends (only observable from the process that started it). */
   exited: Promise<DaemonExit>;
   /** Set once `exited` settled. */
@@ -62,6 +64,7 @@ export function logTail(file: string | undefined, redactor: Redactor, lines = 40
 export async function startDaemon(spec: DaemonSpec, redactor: Redactor): Promise<Daemon> {
   const command = redactor.redact(shellQuote([spec.file, ...spec.args]));
   const fd = openSync(spec.logFile, "a");
+  const logOffset = fstatSync(fd).size;
   writeSync(fd, `# ${new Date().toISOString()} ${command}\n`);
   const startedAt = Date.now();
   // The child writes to the log file itself (an inherited descriptor), so it outlives us;
@@ -89,6 +92,7 @@ export async function startDaemon(spec: DaemonSpec, redactor: Redactor): Promise
     spec,
     command,
     startedAt,
+    logOffset,
     record: { name: spec.name, pid: child.pid ?? -1, command, logFile: spec.logFile },
     exited: child.then(
       (r) => ({
@@ -162,10 +166,11 @@ export async function waitReady(
   }
 }
 
-/** True when the daemon's log says a port it wanted was taken meanwhile. */
+/** True when this run of the daemon logged that a port it wanted was taken meanwhile. */
 export function lostPortRace(d: Daemon): boolean {
   try {
-    return /address already in use/i.test(readFileSync(d.spec.logFile, "utf8"));
+    const text = readFileSync(d.spec.logFile).subarray(d.logOffset).toString("utf8");
+    return /address already in use/i.test(text);
   } catch {
     return false;
   }

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { KubeConfig, VersionApi } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { CommandError, ToolError, UsageError } from "../../../errors.js";
 import { locate } from "../../../tools/locate.js";
@@ -135,12 +136,14 @@ export class KindProvider implements ClusterProvider {
     const nodes = (await this.ctx.runner.run(kind, ["get", "nodes", "--name", o.name])).stdout
       .split("\n")
       .filter(Boolean);
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
     return {
       name: o.name,
       provider: this.name,
       kubeconfig,
-      server: "",
-      kubernetesVersion: "",
+      server: kc.getCurrentCluster()?.server ?? "",
+      kubernetesVersion: (await kc.makeApiClient(VersionApi).getCode()).gitVersion,
       nodes,
       stateDir: dir,
     };

@@ -131,6 +131,8 @@ export function componentArgs(l: Layout): Record<Component, string[]> {
       `--server-address=${LOOPBACK}:${l.ports.kwok}`,
       `--tls-cert-file=${l.pki.servingCert}`,
       `--tls-private-key-file=${l.pki.servingKey}`,
+      // INFO logs a line per node lease renewal; warnings and errors are what a tail needs.
+      "--v=WARN",
     ],
   };
 }

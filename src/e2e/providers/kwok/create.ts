@@ -105,7 +105,7 @@ class CreateRun {
       case "etcd":
         return () => httpOk(`http://${LOOPBACK}:${port}/health`);
       case "kube-apiserver":
-        return () => new Health(this.kc).readyz({ signal: AbortSignal.timeout(2_000) } as never);
+        return () => new Health(this.kc).readyz({ signal: AbortSignal.timeout(2_000) });
       case "kube-controller-manager":
       case "kube-scheduler":
         return () => httpOk(`https://${LOOPBACK}:${port}/healthz`, tls);
@@ -114,12 +114,25 @@ class CreateRun {
     }
   }
 
+  /** The API server's URL at its current port. */
+  server(): string {
+    return `https://${LOOPBACK}:${this.layout.ports["kube-apiserver"]}`;
+  }
+
+  /** (Re)writes the kubeconfig for the API server's current port and loads it. */
+  writeKubeconfig(): void {
+    writeKubeconfig(this.layout.kubeconfig, `kwok-${this.o.name}`, this.server(), this.layout.pki);
+    this.kc = new KubeConfig();
+    this.kc.loadFromFile(this.layout.kubeconfig);
+  }
+
   /**
    * Starts `c`, records its PID at once, and waits for its probe. When another process took
    * its port between allocation and bind, picks a new port and tries again (twice at most).
    */
   async start(c: Component): Promise<Daemon> {
     for (let attempt = 1; ; attempt++) {
+      if (c === "kube-apiserver") this.writeKubeconfig();
       const d = await startDaemon(daemonSpec(this.layout, c), this.ctx.redactor);
       this.state.processes.push(d.record);
       this.save();
@@ -130,12 +143,15 @@ class CreateRun {
         });
         return d;
       } catch (err) {
-        if (!(err instanceof CommandError) || !d.exit || !lostPortRace(d) || attempt >= 3)
-          throw err;
-        this.ctx.logger.debug(`${c}: port taken meanwhile, retrying on another port`);
-        const [port] = await allocatePorts(1);
-        this.layout.ports[c] = port as number;
-        this.state.ports[c] = port as number;
+        const raced = err instanceof CommandError && d.exit !== undefined && lostPortRace(d);
+        if (!raced || attempt >= 3) throw err;
+        this.ctx.logger.debug(`${c}: a port was taken meanwhile, retrying on new ports`);
+        const names = c === "etcd" ? (["etcd", "etcd-peer"] as const) : ([c] as const);
+        const fresh = await allocatePorts(names.length);
+        names.forEach((n, i) => {
+          this.layout.ports[n] = fresh[i] as number;
+          this.state.ports[n] = fresh[i] as number;
+        });
       }
     }
   }
@@ -200,7 +216,6 @@ async function runSteps(run: CreateRun, nodes: number, r: NodeResources): Promis
   );
   const ports = await choosePorts();
   state.ports = { ...ports };
-  const server = `https://${LOOPBACK}:${ports["kube-apiserver"]}`;
   run.layout = {
     clusterName: o.name,
     stateDir: run.store.dir(o.name),
@@ -209,20 +224,11 @@ async function runSteps(run: CreateRun, nodes: number, r: NodeResources): Promis
     ports,
     binaries: run.binaries,
   };
-  writeKubeconfig(paths.kubeconfig, `kwok-${o.name}`, server, pki);
   writeFileSync(paths.kwokConfig, KWOK_STAGES);
-  run.kc = new KubeConfig();
-  run.kc.loadFromFile(paths.kubeconfig);
   run.save();
 
   await run.step("starting etcd", () => run.start("etcd"));
   await run.step("starting kube-apiserver", () => run.start("kube-apiserver"));
-  // The server URL changes if the API server had to move ports; rewrite the kubeconfig then.
-  const finalServer = `https://${LOOPBACK}:${run.layout.ports["kube-apiserver"]}`;
-  if (finalServer !== server) {
-    writeKubeconfig(paths.kubeconfig, `kwok-${o.name}`, finalServer, pki);
-    run.kc.loadFromFile(paths.kubeconfig);
-  }
   await run.step("starting kube-controller-manager and kube-scheduler", () =>
     Promise.all([run.start("kube-controller-manager"), run.start("kube-scheduler")]),
   );
@@ -231,6 +237,7 @@ async function runSteps(run: CreateRun, nodes: number, r: NodeResources): Promis
     createNodes(run, nodes, r),
   );
   const served = (await run.kc.makeApiClient(VersionApi).getCode()).gitVersion;
+  const finalServer = run.server();
   state.server = finalServer;
   state.kubernetesVersion = served;
   state.phase = "ready";

@@ -7,7 +7,6 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { ShoppeError } from "../../../errors.js";
-import { isAlive } from "../common/process-table.js";
 import {
   type ClusterState,
   isLeftover,
@@ -171,9 +170,4 @@ export class KwokProvider implements ClusterProvider {
       `failed to find kwok cluster "${name}" in ${this.store.root}; known clusters: ${list}`,
     );
   }
-}
-
-/** True when the creator of `st` still runs (exported for tests and list output). */
-export function ownerAlive(st: ClusterState): boolean {
-  return isAlive(st.owner);
 }
