@@ -265,7 +265,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
     const hold = spawnTs(path.join(FIXTURES, "hold-cluster.ts"), [
       ROOT,
       stateRoot,
-      "orphan",
+      names.orphan,
       "session",
     ]);
     children.push(hold);
@@ -298,7 +298,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
       "cluster",
       "create",
       "--name",
-      "next",
+      names.next,
       "--state-dir",
       stateRoot,
     ]);
@@ -314,7 +314,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
       "cluster",
       "delete",
       "--name",
-      "next",
+      names.next,
       "--state-dir",
       stateRoot,
     ]);
@@ -328,7 +328,7 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
       "cluster",
       "create",
       "--name",
-      "cut",
+      names.cut,
       "--state-dir",
       stateRoot,
     ]);
@@ -339,8 +339,8 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
     });
     cli.kill("SIGTERM");
     expect(await exited(cli)).toBe(1);
-    expect(cli.output()).toMatch(
-      /failed to create cluster "cut": interrupted \(received SIGTERM\)/,
+    expect(cli.output()).toContain(
+      `failed to create cluster "${names.cut}": interrupted (received SIGTERM)`,
     );
     await expectGone(stateRoot, st);
   }, 120_000);

@@ -10,29 +10,9 @@ import {
   chartPackage,
   chartTemplate,
 } from "../../actions/chart.js";
-import { UsageError } from "../../errors.js";
-import type { HelmMajor } from "../../tools/helm.js";
 import type { Kit } from "../kit.js";
+import { helmMajor, type UmbrellaFlags, umbrellaOptions } from "../options.js";
 import { renderTable } from "../table.js";
-
-interface CommonFlags {
-  file: string;
-  chartDir?: string;
-}
-
-/** `--helm v4|v3` → a major; undefined when not given. */
-export function helmMajor(value: string | undefined): HelmMajor | undefined {
-  if (value === undefined) return undefined;
-  if (value === "v4" || value === "4") return "v4";
-  if (value === "v3" || value === "3") return "v3";
-  throw new UsageError(`--helm expects v4 or v3, got "${value}"`);
-}
-
-function common(cmd: Command): Command {
-  return cmd
-    .option("-f, --file <path>", "stack manifest", "stack.yaml")
-    .option("--chart-dir <dir>", "rendered umbrella chart (default charts/<release name>)");
-}
 
 function depsHuman(r: ChartDepsResult): string {
   const rows = r.dependencies.map((d) => [
@@ -90,7 +70,7 @@ function packageHuman(r: ChartPackageResult): string {
 export function register(program: Command, kit: Kit): void {
   const chart = program.command("chart").description("helm steps for the rendered umbrella chart");
 
-  common(chart.command("deps"))
+  umbrellaOptions(chart.command("deps"))
     .description("helm dependency build (or --update) into a staged copy; Chart.lock and charts/")
     .option("--update", "re-resolve the dependencies and rewrite Chart.lock")
     .option(
@@ -100,7 +80,7 @@ export function register(program: Command, kit: Kit): void {
     .option("--helm <major>", "helm major to run: v4 (default) or v3")
     .action(
       async (
-        o: CommonFlags & { update?: boolean; plainHttp?: boolean; helm?: string },
+        o: UmbrellaFlags & { update?: boolean; plainHttp?: boolean; helm?: string },
         cmd: Command,
       ) => {
         const result = await chartDeps(kit.context(cmd), {
@@ -114,7 +94,7 @@ export function register(program: Command, kit: Kit): void {
       },
     );
 
-  common(chart.command("lint"))
+  umbrellaOptions(chart.command("lint"))
     .description("helm lint --strict with each profile's values under helm v4 and v3")
     .option("-p, --profile <name>", "only this profile")
     .option("--helm <major>", "only this helm major: v4 or v3")
@@ -124,7 +104,7 @@ export function register(program: Command, kit: Kit): void {
     )
     .action(
       async (
-        o: CommonFlags & { profile?: string; helm?: string; kubeVersion?: string },
+        o: UmbrellaFlags & { profile?: string; helm?: string; kubeVersion?: string },
         cmd: Command,
       ) => {
         const major = helmMajor(o.helm);
@@ -140,7 +120,7 @@ export function register(program: Command, kit: Kit): void {
       },
     );
 
-  common(chart.command("template"))
+  umbrellaOptions(chart.command("template"))
     .description(
       "helm template per profile and supported Kubernetes version; objects per kind, removed APIs",
     )
@@ -151,7 +131,7 @@ export function register(program: Command, kit: Kit): void {
     .option("--helm <major>", "helm major to run: v4 (default) or v3")
     .action(
       async (
-        o: CommonFlags & {
+        o: UmbrellaFlags & {
           profile?: string;
           kubeVersion?: string;
           releaseName?: string;
@@ -175,11 +155,11 @@ export function register(program: Command, kit: Kit): void {
       },
     );
 
-  common(chart.command("package"))
+  umbrellaOptions(chart.command("package"))
     .description("helm package the umbrella (after chart deps) into a .tgz ready to publish")
     .option("-d, --destination <dir>", "directory for the .tgz", "dist/charts")
     .option("--helm <major>", "helm major to run: v4 (default) or v3")
-    .action(async (o: CommonFlags & { destination: string; helm?: string }, cmd: Command) => {
+    .action(async (o: UmbrellaFlags & { destination: string; helm?: string }, cmd: Command) => {
       const result = await chartPackage(kit.context(cmd), {
         file: o.file,
         chartDir: o.chartDir,

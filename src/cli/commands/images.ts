@@ -2,8 +2,8 @@
 import type { Command } from "commander";
 import { type ImagesResult, images, type ProfileImages } from "../../actions/images.js";
 import type { Kit } from "../kit.js";
+import { type InspectFlags, inspectOptions, inspectSettings } from "../options.js";
 import { renderTable } from "../table.js";
-import { helmMajor } from "./chart.js";
 
 function profileHuman(p: ProfileImages): string {
   const deployed = renderTable(
@@ -58,39 +58,13 @@ function human(r: ImagesResult): string {
 
 /** Registers `images`. */
 export function register(program: Command, kit: Kit): void {
-  program
-    .command("images")
+  inspectOptions(program.command("images"))
     .description(
       "images the rendered chart deploys per profile, with provenance; exit 1 on drift from stack.yaml",
     )
-    .option("-f, --file <path>", "stack manifest", "stack.yaml")
-    .option("--chart-dir <dir>", "rendered umbrella chart (default charts/<release name>)")
-    .option("-p, --profile <name>", "only this profile")
-    .option(
-      "--kube-version <version>",
-      "Kubernetes version to render for (default: newest supported)",
-    )
-    .option("--helm <major>", "helm major to run: v4 (default) or v3")
-    .action(
-      async (
-        o: {
-          file: string;
-          chartDir?: string;
-          profile?: string;
-          kubeVersion?: string;
-          helm?: string;
-        },
-        cmd: Command,
-      ) => {
-        const result = await images(kit.context(cmd), {
-          file: o.file,
-          chartDir: o.chartDir,
-          profile: o.profile,
-          kubeVersion: o.kubeVersion,
-          major: helmMajor(o.helm),
-        });
-        kit.print(cmd, result, human);
-        if (result.drift) kit.fail(1);
-      },
-    );
+    .action(async (o: InspectFlags, cmd: Command) => {
+      const result = await images(kit.context(cmd), inspectSettings(o));
+      kit.print(cmd, result, human);
+      if (result.drift) kit.fail(1);
+    });
 }

@@ -7,8 +7,8 @@ import {
   resources,
 } from "../../actions/resources.js";
 import type { Kit } from "../kit.js";
+import { type InspectFlags, inspectOptions, inspectSettings } from "../options.js";
 import { renderTable } from "../table.js";
-import { helmMajor } from "./chart.js";
 
 const HEAD = ["component", "pods", "cpu req", "cpu lim", "mem req", "mem lim", "gpus", "storage"];
 
@@ -41,38 +41,12 @@ function human(r: ResourcesResult): string {
 
 /** Registers `resources`. */
 export function register(program: Command, kit: Kit): void {
-  program
-    .command("resources")
+  inspectOptions(program.command("resources"))
     .description(
       "CPU and memory requests/limits, GPUs and volume sizes per component and in total, per profile",
     )
-    .option("-f, --file <path>", "stack manifest", "stack.yaml")
-    .option("--chart-dir <dir>", "rendered umbrella chart (default charts/<release name>)")
-    .option("-p, --profile <name>", "only this profile")
-    .option(
-      "--kube-version <version>",
-      "Kubernetes version to render for (default: newest supported)",
-    )
-    .option("--helm <major>", "helm major to run: v4 (default) or v3")
-    .action(
-      async (
-        o: {
-          file: string;
-          chartDir?: string;
-          profile?: string;
-          kubeVersion?: string;
-          helm?: string;
-        },
-        cmd: Command,
-      ) => {
-        const result = await resources(kit.context(cmd), {
-          file: o.file,
-          chartDir: o.chartDir,
-          profile: o.profile,
-          kubeVersion: o.kubeVersion,
-          major: helmMajor(o.helm),
-        });
-        kit.print(cmd, result, human);
-      },
-    );
+    .action(async (o: InspectFlags, cmd: Command) => {
+      const result = await resources(kit.context(cmd), inspectSettings(o));
+      kit.print(cmd, result, human);
+    });
 }

@@ -1,0 +1,57 @@
+/**
+ * Flags shared by the commands that work on the rendered umbrella chart, declared once so
+ * their names, defaults and help stay the same everywhere.
+ */
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { HelmMajor } from "../tools/helm.js";
+
+/** `--file` and `--chart-dir`. */
+export interface UmbrellaFlags {
+  file: string;
+  chartDir?: string;
+}
+
+/** Umbrella flags plus what to render: profile, Kubernetes version, helm major. */
+export interface InspectFlags extends UmbrellaFlags {
+  profile?: string;
+  kubeVersion?: string;
+  helm?: string;
+}
+
+/** `--helm v4|v3` → a major; undefined when not given. */
+export function helmMajor(value: string | undefined): HelmMajor | undefined {
+  if (value === undefined) return undefined;
+  if (value === "v4" || value === "4") return "v4";
+  if (value === "v3" || value === "3") return "v3";
+  throw new UsageError(`--helm expects v4 or v3, got "${value}"`);
+}
+
+/** Adds `--file` and `--chart-dir`. */
+export function umbrellaOptions(cmd: Command): Command {
+  return cmd
+    .option("-f, --file <path>", "stack manifest", "stack.yaml")
+    .option("--chart-dir <dir>", "rendered umbrella chart (default charts/<release name>)");
+}
+
+/** Adds the umbrella flags and `--profile`, `--kube-version`, `--helm` (images, resources). */
+export function inspectOptions(cmd: Command): Command {
+  return umbrellaOptions(cmd)
+    .option("-p, --profile <name>", "only this profile")
+    .option(
+      "--kube-version <version>",
+      "Kubernetes version to render for (default: newest supported)",
+    )
+    .option("--helm <major>", "helm major to run: v4 (default) or v3");
+}
+
+/** The action options the inspect flags stand for. */
+export function inspectSettings(o: InspectFlags) {
+  return {
+    file: o.file,
+    chartDir: o.chartDir,
+    profile: o.profile,
+    kubeVersion: o.kubeVersion,
+    major: helmMajor(o.helm),
+  };
+}
