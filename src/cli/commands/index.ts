@@ -9,14 +9,15 @@ import * as render from "./render.js";
 import * as resources from "./resources.js";
 import * as validate from "./validate.js";
 
+// In the order `shoppe --help` lists them: the release workflow first, then local helpers.
 const COMMANDS: { register(program: Command, kit: Kit): void }[] = [
   validate,
-  doctor,
-  cluster,
   render,
   chart,
   images,
   resources,
+  cluster,
+  doctor,
 ];
 
 /** Registers every command. */
