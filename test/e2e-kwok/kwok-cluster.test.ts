@@ -5,7 +5,17 @@
  * ran. Under CI=true a missing tool fails the suite instead of skipping it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,6 +28,7 @@ import type { ClusterState } from "../../src/e2e/providers/common/state.js";
 import { KwokProvider } from "../../src/e2e/providers/kwok/provider.js";
 import type { Cluster } from "../../src/e2e/providers/provider.js";
 import { CommandError } from "../../src/errors.js";
+import { RecordingLogger } from "../../src/log.js";
 import { openHelm } from "../../src/tools/helm.js";
 import { openKubectl } from "../../src/tools/kubectl.js";
 import { readPins } from "../../src/tools/pins.js";
@@ -97,6 +108,20 @@ function readState(stateRoot: string, name: string): ClusterState | undefined {
   }
 }
 
+/** Live processes whose command line mentions `text` (zombies have none), from /proc. */
+function processesMentioning(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (cmd.includes(text)) found.push(`${pid}: ${cmd.slice(0, 80)}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 /** Asserts nothing of `st` survives: no recorded process alive, no port bound, no directory. */
 async function expectGone(stateRoot: string, st: ClusterState): Promise<void> {
   expect(st.processes.filter((p) => isAlive(p)).map((p) => `${p.name} (pid ${p.pid})`)).toEqual([]);
@@ -104,6 +129,8 @@ async function expectGone(stateRoot: string, st: ClusterState): Promise<void> {
   for (const port of Object.values(st.ports)) if (!(await isPortFree(port))) busy.push(port);
   expect(busy).toEqual([]);
   expect(existsSync(path.join(stateRoot, st.name))).toBe(false);
+  // Nothing unrecorded either: no live process refers to the cluster's directory.
+  expect(processesMentioning(`${path.join(stateRoot, st.name)}/`)).toEqual([]);
 }
 
 describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, () => {
@@ -111,7 +138,13 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
   // create finds and reaps them; names carry this run's id so concurrent runs never collide.
   const stateRoot = path.join(ROOT, ".shoppe", "e2e-kwok");
   const id = process.pid.toString(36);
-  const names = { main: `e2e-${id}`, orphan: `orphan-${id}`, next: `next-${id}`, cut: `cut-${id}` };
+  const names = {
+    main: `e2e-${id}`,
+    orphan: `orphan-${id}`,
+    next: `next-${id}`,
+    cut: `cut-${id}`,
+    broken: `broken-${id}`,
+  };
   const helmHome = mkdtempSync(path.join(tmpdir(), "shoppe-kwok-helm-"));
   const ctx = createContext({ root: ROOT });
   const provider = new KwokProvider(ctx, { stateRoot });
@@ -343,6 +376,43 @@ describeWithTools("kwok provider (API-level only: no container runs)", TOOLS, ()
       `failed to create cluster "${names.cut}": interrupted (received SIGTERM)`,
     );
     await expectGone(stateRoot, st);
+  }, 120_000);
+
+  it("tears down on a component that fails to start, naming its command and log", async () => {
+    // The real binaries, except a kwok that cannot start.
+    const root = mkdtempSync(path.join(tmpdir(), "shoppe-kwok-broken-"));
+    const bin = path.join(root, ".tools/bin");
+    mkdirSync(bin, { recursive: true });
+    for (const b of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
+      symlinkSync(path.join(ROOT, ".tools/bin", b), path.join(bin, b));
+    }
+    writeFileSync(
+      path.join(bin, "kwok"),
+      "#!/bin/sh\necho 'kwok: simulated start failure' >&2\nexit 7\n",
+    );
+    chmodSync(path.join(bin, "kwok"), 0o755);
+    const logger = new RecordingLogger();
+    const broken = new KwokProvider(createContext({ root, env: { PATH: "" }, logger }), {
+      stateRoot,
+    });
+    try {
+      const err = await broken.create({ name: names.broken }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CommandError);
+      const ce = err as CommandError;
+      expect(ce.message).toMatch(
+        /^failed to start kwok \(exited before it was ready: exit status 7\): /,
+      );
+      expect(ce.command).toContain(`${bin}/kwok --kubeconfig=`);
+      expect(ce.output).toContain("kwok: simulated start failure");
+      // Diagnostics were reported before teardown, then everything started was stopped.
+      expect(
+        logger.lines.some((l) => l.message.includes("last lines of kube-apiserver's log")),
+      ).toBe(true);
+      expect(existsSync(path.join(stateRoot, names.broken))).toBe(false);
+      expect(processesMentioning(`${path.join(stateRoot, names.broken)}/`)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("delete stops every process and frees every port", async () => {

@@ -13,7 +13,13 @@ import { allocatePorts, LOOPBACK } from "../common/ports.js";
 import { httpOk, pollUntil } from "../common/probe.js";
 import { recordOf } from "../common/process-table.js";
 import { type ClusterState, type StateStore, validateClusterName } from "../common/state.js";
-import { type Daemon, lostPortRace, startDaemon, waitReady } from "../common/supervisor.js";
+import {
+  type Daemon,
+  logTail,
+  lostPortRace,
+  startDaemon,
+  waitReady,
+} from "../common/supervisor.js";
 import { teardownCluster } from "../common/teardown.js";
 import type { Cluster, CreateClusterOptions, NodeResources, ProviderContext } from "../provider.js";
 import { controlPlaneVersion, normalizeVersion, requireBinaries } from "./binaries.js";
@@ -253,16 +259,30 @@ async function runSteps(run: CreateRun, nodes: number, r: NodeResources): Promis
   };
 }
 
-/** Turns an abort into an error that says what was interrupted. */
-function interrupted(o: CreateClusterOptions, err: unknown): unknown {
-  if (!o.signal?.aborted) return err;
-  const why = o.signal.reason instanceof Error ? o.signal.reason.message : String(o.signal.reason);
-  return new ShoppeError(
-    `failed to create cluster "${o.name}": interrupted (${why}); everything started was stopped`,
-    {
-      cause: err,
-    },
-  );
+/**
+ * The error create rejects with: an abort says what was interrupted; a component that failed to
+ * start is its CommandError (command line and log tail); anything else gets the cluster's name.
+ */
+function failure(o: CreateClusterOptions, err: unknown): unknown {
+  if (o.signal?.aborted) {
+    const r = o.signal.reason;
+    const why = r instanceof Error ? r.message : String(r);
+    return new ShoppeError(
+      `failed to create cluster "${o.name}": interrupted (${why}); everything started was stopped`,
+      { cause: err },
+    );
+  }
+  if (err instanceof CommandError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new ShoppeError(`failed to create cluster "${o.name}": ${why}`, { cause: err });
+}
+
+/** Diagnostics before teardown (style habit 8): the last lines of every component's log. */
+function reportLogs(ctx: ProviderContext, state: ClusterState): void {
+  for (const p of state.processes) {
+    const text = logTail(p.logFile, ctx.redactor, 10);
+    if (text) ctx.logger.warn(`${state.name}: last lines of ${p.name}'s log:\n${text}`);
+  }
 }
 
 /** The kwok provider's create (see ClusterProvider.create for the contract). */
@@ -300,7 +320,8 @@ export async function createKwokCluster(
   try {
     return await runSteps(run, nodes, resources);
   } catch (err) {
-    const cause = interrupted(o, err);
+    const cause = failure(o, err);
+    if (!o.signal?.aborted) reportLogs(ctx, state);
     try {
       await teardownCluster(store, state, ctx.logger, { graceMs: 5_000 });
     } catch (cleanup) {
