@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../../src/context.js";
 import type { KubeObject } from "../../src/kube/objects.js";
 import { findTool, ROOT, UNDER_CI } from "../helpers/tools.js";
+import { freePort } from "../support/ports.js";
 import {
   chartDir,
   container,
@@ -46,17 +47,6 @@ function userIds(name: string): { uid: number; gid: number } | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(

@@ -1,18 +1,10 @@
 /** Loopback ports for test servers: a free one to listen on, a closed one to fail against. */
-import net from "node:net";
+import { allocatePorts } from "../../src/e2e/providers/common/ports.js";
 
-/** A port on 127.0.0.1 that was free a moment ago (the kernel picked it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** A port on 127.0.0.1 that was free a moment ago (the providers' allocator). */
+export async function freePort(): Promise<number> {
+  const [port] = await allocatePorts(1);
+  return port as number;
 }
 
 /** A loopback port nothing listens on: connecting to it is refused at once. */

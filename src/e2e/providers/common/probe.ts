@@ -24,13 +24,17 @@ export function httpOk(url: string, tls: ProbeTls = {}): Promise<boolean> {
       u,
       {
         timeout: 2_000,
+        // No pooled keep-alive connection: a probe's idle socket would keep the probed
+        // server's port busy (FIN-WAIT) after that server stops, so it could not be reused.
+        agent: false,
         ...(u.protocol === "https:"
           ? { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: !tls.insecure }
           : {}),
       },
       (res) => {
-        res.resume();
         resolve(res.statusCode === 200);
+        // The status is all a probe needs; close the connection now rather than on idle.
+        req.destroy();
       },
     );
     req.on("timeout", () => req.destroy());

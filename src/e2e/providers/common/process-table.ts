@@ -3,7 +3,7 @@
  * a record also keeps the process's start time from /proc; a PID whose start time differs is
  * someone else's process and is never signalled.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** A process some run started, as recorded in a state file. */
@@ -66,8 +66,20 @@ export function isAlive(record: Pick<ProcessRecord, "pid" | "startTime">): boole
       return (err as NodeJS.ErrnoException).code === "EPERM";
     }
   }
-  if (st.state === "Z" || st.state === "X") return false;
+  if (st.state === "X") return false;
+  // A zombie leader may still have threads finishing their exit, holding the process's
+  // sockets (its ports are not free yet); it is gone once it is the only task left.
+  if (st.state === "Z") return liveTasks(record.pid) > 1;
   return record.startTime === undefined || record.startTime === st.startTime;
+}
+
+/** Number of threads of `pid` still listed in /proc (0 when it cannot be read). */
+function liveTasks(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** Waits until `record` is gone or `timeoutMs` passes; true when it is gone. */
