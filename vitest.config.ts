@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // files in parallel only up to the two cores CI has.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "e2e/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     maxWorkers: 2,

@@ -41,3 +41,11 @@ describe("default stack.yaml", () => {
     }
   });
 });
+
+describe("committed umbrella chart", () => {
+  it("equals a fresh render of the default stack.yaml (shoppe render --check)", async () => {
+    const res = await runCli(["render", "--check"], ROOT);
+    expect(res.stdout).toContain("charts/coffea-shoppe is up to date with stack.yaml");
+    expect(res.code).toBe(0);
+  });
+});

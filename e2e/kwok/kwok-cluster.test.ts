@@ -32,7 +32,7 @@ import { RecordingLogger } from "../../src/log.js";
 import { openHelm } from "../../src/tools/helm.js";
 import { openKubectl } from "../../src/tools/kubectl.js";
 import { readPins } from "../../src/tools/pins.js";
-import { describeWithTools, ROOT } from "../helpers/tools.js";
+import { describeWithTools, ROOT } from "../../test/helpers/tools.js";
 
 const TOOLS = [
   "kube-apiserver",
