@@ -194,7 +194,7 @@ function wiringOf(components: UmbrellaComponent[]) {
       const [producerId, name] = w.endpoint.split(".") as [string, string];
       const producer = byId.get(producerId);
       const endpoint = producer?.endpoints.find((e) => e.name === name);
-      if (!producer || !endpoint) continue; // rules.ts reports unknown references
+      if (!producer || !endpoint) continue; // rules/wiring.ts reports unknown references
       valueWiring.push({
         consumer: c.id,
         path: w.value,

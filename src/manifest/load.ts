@@ -6,7 +6,7 @@ import path from "node:path";
 import { InputError } from "../errors.js";
 import { parseYamlFile } from "./parse.js";
 import type { PositionedDocument } from "./positions.js";
-import { runRules } from "./rules.js";
+import { runRules } from "./rules/index.js";
 import { type Stack, StackSchema } from "./schema.js";
 import { issuesToDiagnostics } from "./schema-issues.js";
 

@@ -2,7 +2,7 @@
  * The stack.yaml model, defined once. Types are inferred from it and the committed JSON
  * Schema (schema/stack.schema.json) is generated from it (`npm run schema`); a test fails
  * when the committed schema is stale. Semantic rules that a schema cannot express live in
- * rules.ts.
+ * rules/.
  */
 import { z } from "zod";
 

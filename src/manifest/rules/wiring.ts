@@ -1,17 +1,12 @@
 /**
  * Rules for the cross-component wiring the umbrella generates: endpoint formats, `consumes`
  * references, the notebook environment target, and values the umbrella owns. Registered in
- * rules.ts beside the other rules.
+ * rules/index.ts beside the other rules.
  */
-import type { Diagnostic } from "../errors.js";
-import { hasPlaceholder, parseEndpointUrl, serviceName } from "./endpoint-url.js";
-import { type DocPath, formatPath } from "./positions.js";
-import type { Rule, RuleContext } from "./rules.js";
-import type { Stack, StackComponent } from "./schema.js";
-
-function at(ctx: RuleContext, p: DocPath, message: string): Diagnostic {
-  return { position: ctx.document.locate(p), path: formatPath(p), message };
-}
+import type { Diagnostic } from "../../errors.js";
+import { hasPlaceholder, parseEndpointUrl, serviceName } from "../endpoint-url.js";
+import type { Stack, StackComponent } from "../schema.js";
+import { at, type Rule, type RuleContext } from "./rule.js";
 
 /** The value at a dotted path of a plain object, or undefined. */
 export function valueAt(values: unknown, dotted: string): unknown {

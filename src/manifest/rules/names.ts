@@ -1,0 +1,68 @@
+/** Names and versions: component ids, SemVer versions, profile names. */
+import semver from "semver";
+import type { Diagnostic } from "../../errors.js";
+import { COMPONENT_ID } from "../schema.js";
+import { at, type Rule } from "./rule.js";
+
+const PROFILE_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Component ids are values keys and Helm aliases; `global` is Helm's. */
+export const componentIds: Rule = {
+  name: "component-ids",
+  check: (stack, ctx) =>
+    Object.keys(stack.components).flatMap((id) => {
+      if (id === "global")
+        return [
+          at(ctx, ["components", id], `"global" is reserved by Helm and cannot name a component`),
+        ];
+      return COMPONENT_ID.test(id)
+        ? []
+        : [
+            at(
+              ctx,
+              ["components", id],
+              `"${id}" is not a valid component id (lowercase letters, digits and dashes, 2-40 characters)`,
+            ),
+          ];
+    }),
+};
+
+/** Release and chart versions are SemVer. */
+export const versions: Rule = {
+  name: "semver-versions",
+  check(stack, ctx) {
+    const out: Diagnostic[] = [];
+    if (!semver.valid(stack.release.version)) {
+      out.push(
+        at(ctx, ["release", "version"], `"${stack.release.version}" is not a valid version`),
+      );
+    }
+    for (const [id, c] of Object.entries(stack.components)) {
+      if (c.chart && !semver.valid(c.chart.version)) {
+        out.push(
+          at(
+            ctx,
+            ["components", id, "chart", "version"],
+            `"${c.chart.version}" is not a valid version`,
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+/** Profile names become file names (ci/<profile>-values.yaml). */
+export const profiles: Rule = {
+  name: "profiles",
+  check: (stack, ctx) =>
+    Object.keys(stack.profiles)
+      .filter((n) => !PROFILE_NAME.test(n))
+      .map((n) =>
+        at(
+          ctx,
+          ["profiles", n],
+          `"${n}" is not a valid profile name (lowercase letters, digits, dashes)`,
+        ),
+      ),
+};
