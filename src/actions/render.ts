@@ -12,6 +12,7 @@ import {
   type FileChange,
   nodeChartFs,
   readChartDir,
+  recoverInterruptedWrite,
   writeChartAtomically,
 } from "../chart/writer.js";
 import type { Context } from "../context.js";
@@ -73,6 +74,9 @@ export async function render(
   );
   try {
     const { files } = generateUmbrella(loaded, { chartDir, changes: deps.changes });
+    // A render killed between its renames left the chart aside; put it back before comparing
+    // (a --check only reads, and reports what is on disk).
+    if (!options.check) await recoverInterruptedWrite(chartDir, fs);
     const current = await readChartDir(chartDir, fs);
     const { changes, patch } = diffCharts(current, files);
     const changed = changes.length > 0;

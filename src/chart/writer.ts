@@ -131,6 +131,51 @@ export async function writeChartAtomically(
   }
 }
 
+/** True when the process that owns a staging name (`.<chart>.<kind>-<pid>-<hex>`) is gone. */
+function ownerGone(name: string): boolean {
+  const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Repairs what a render killed mid-write left behind: a run killed between its two renames
+ * leaves the chart only as `.<chart>.previous-*`, which is moved back; staging directories of
+ * dead runs are removed. Directories of live runs are left alone.
+ */
+export async function recoverInterruptedWrite(
+  dir: string,
+  fs: ChartFs = nodeChartFs,
+): Promise<void> {
+  const parent = path.dirname(dir);
+  const base = path.basename(dir);
+  let names: string[];
+  try {
+    names = (await fs.readdir(parent, { withFileTypes: true })).map((e) => e.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw err;
+  }
+  const leftovers = names.filter(
+    (n) => (n.startsWith(`.${base}.render-`) || n.startsWith(`.${base}.previous-`)) && ownerGone(n),
+  );
+  for (const name of leftovers) {
+    const full = path.join(parent, name);
+    if (name.startsWith(`.${base}.previous-`) && !names.includes(base)) {
+      await fs.rename(full, dir);
+      names.push(base);
+    } else {
+      await fs.rm(full, { recursive: true, force: true });
+    }
+  }
+}
+
 /** Copies preserved entries of the current chart into the staging directory; false if no chart. */
 async function carryOver(dir: string, staging: string, fs: ChartFs): Promise<boolean> {
   let names: string[];

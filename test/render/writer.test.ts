@@ -1,5 +1,5 @@
 /** Writing the chart atomically, carrying over dependency output, and --check through the action. */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { render } from "../../src/actions/render.js";
@@ -133,5 +133,25 @@ describe("render --check", () => {
     expect(stale.diff).toContain("--- a/templates/extra.yaml\n+++ /dev/null\n");
     // The check wrote nothing.
     expect(await readFile(path.join(dir, "templates/extra.yaml"), "utf8")).toBe("kind: Extra\n");
+  });
+});
+
+describe("render after a run killed mid-write", () => {
+  it("moves back a chart left only as .previous-* and removes dead runs' staging directories", async () => {
+    const root = await fixtureProject();
+    const r = await render(context(root), { output: "charts/demo" });
+    const before = await readChartDir(r.chartDir);
+    const listing = await siblings(root);
+    // A run (pid 2^22+1 is above Linux's pid limit, so no such process) killed between its
+    // renames: the chart is only in .previous-*, and its staging copy is still there.
+    const dead = `${2 ** 22 + 1}-deadbeef`;
+    await rename(r.chartDir, path.join(root, `charts/.demo.previous-${dead}`));
+    await mkdir(path.join(root, `charts/.demo.render-${dead}`), { recursive: true });
+    await writeFile(path.join(root, `charts/.demo.render-${dead}/Chart.yaml`), "half: written\n");
+
+    const again = await render(context(root), { output: "charts/demo" });
+    expect(again.changed).toBe(false);
+    expect(await readChartDir(r.chartDir)).toEqual(before);
+    expect(await siblings(root)).toEqual(listing);
   });
 });
