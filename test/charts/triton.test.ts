@@ -395,9 +395,9 @@ for (const major of HELM_MAJORS) {
   });
 }
 
-// NOTES.txt is rendered only by install; helm 3 built by `go install` assumes Kubernetes
-// v1.20 there (below the chart's kubeVersion), and install takes no --kube-version, so the
-// NOTES checks run with helm 4 only. Install's default capabilities lack the
+// NOTES.txt is rendered only by install (`helm install --dry-run=client`), and helm 3.22's
+// client-side dry run still asks a cluster for its version, so the NOTES checks run with
+// helm 4 only. Install's default capabilities lack the
 // Prometheus Operator CRD, which is what the ServiceMonitor warning needs.
 describeWithTools("triton NOTES.txt (helm v4)", [helmBinary("v4")], () => {
   let h: HelmHarness;
