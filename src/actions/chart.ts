@@ -126,7 +126,7 @@ export async function chartLint(
   await assertDependenciesBuilt(u);
   const profiles = selectProfiles(u, options.profile);
   // Capabilities and deprecation checks against the newest supported Kubernetes, which has
-  // removed the most APIs (and helm3 built by `go install` would otherwise assume 1.20).
+  // removed the most APIs, rather than the version each helm binary happens to default to.
   const kubeVersion = options.kubeVersion ?? newestKubeVersion(u);
   const runs: LintRun[] = [];
   for (const major of options.majors ?? (["v4", "v3"] as HelmMajor[])) {

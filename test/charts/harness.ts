@@ -48,8 +48,8 @@ export async function openHarness(major: HelmMajor): Promise<HelmHarness> {
 }
 
 /**
- * The Kubernetes version renders use unless a test names one: the newest supported. Never
- * helm's own default, which for a `go install` build of helm 3 is v1.20.0.
+ * The Kubernetes version renders use unless a test names one: the newest supported, never
+ * helm's own default (whatever Kubernetes its client libraries target).
  */
 export const DEFAULT_KUBE_VERSION = KUBE_VERSIONS[KUBE_VERSIONS.length - 1] as string;
 
