@@ -1,16 +1,8 @@
-/**
- * charts/triton with the real helm of both majors: strict lint of every CI scenario, rendering
- * for every supported Kubernetes version (no removed APIs), and the rendered objects checked
- * field by field.
- */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { describeRemovedApi, findRemovedApis } from "../../src/kube/api-removals.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/kube/objects.js";
-import { KUBE_VERSIONS } from "../helpers/kube-versions.js";
 import { describeWithTools } from "../helpers/tools.js";
+import { chartContract, useHarness } from "./contract.js";
 import {
   chartDir,
   ciScenarios,
@@ -19,12 +11,9 @@ import {
   type HelmHarness,
   helmBinary,
   helmFailure,
-  imagesOf,
-  invariantProblems,
   type Loose,
   notes,
   only,
-  openHarness,
   pod,
   render,
 } from "./harness.js";
@@ -49,49 +38,16 @@ describe("triton CI scenarios", () => {
 
 for (const major of HELM_MAJORS) {
   describeWithTools(`triton chart (helm ${major})`, [helmBinary(major)], () => {
+    const harness = useHarness(major);
+    chartContract(harness, {
+      chart: CHART,
+      scenarios,
+      workload: "Deployment",
+      apiVersions: [SERVICE_MONITOR_API],
+    });
     let h: HelmHarness;
-    beforeAll(async () => {
-      h = await openHarness(major);
-    });
-    afterAll(async () => {
-      await h?.close();
-    });
-
-    it.each(scenarios.map((f) => [path.basename(f), f]))(
-      "lints strictly with %s",
-      async (_n, file) => {
-        const report = await h.helm.lint(CHART, [file]);
-        expect(report).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
-      },
-    );
-
-    describe.each(KUBE_VERSIONS.map((v) => [v]))("on Kubernetes %s", (kubeVersion) => {
-      it.each(scenarios.map((f) => [path.basename(f), f]))(
-        "renders %s using only served APIs, unprivileged (ServiceMonitor CRD present)",
-        async (_n, file) => {
-          const objects = await render(h.helm, CHART, {
-            valuesFiles: [file],
-            kubeVersion,
-            apiVersions: [SERVICE_MONITOR_API],
-          });
-          expect(objects.map((o) => o.kind)).toContain("Deployment");
-          expect(findRemovedApis(objects, kubeVersion).map(describeRemovedApi)).toEqual([]);
-          expect(invariantProblems(objects)).toEqual([]);
-        },
-      );
-    });
-
-    it("lists exactly the images its scenarios pull in artifacthub.io/images", async () => {
-      const chart = parse(await readFile(path.join(CHART, "Chart.yaml"), "utf8"));
-      const listed = parse(chart.annotations["artifacthub.io/images"]).map((i: Loose) => i.image);
-      const rendered = new Set<string>();
-      for (const file of scenarios) {
-        for (const image of imagesOf(
-          await render(h.helm, CHART, { valuesFiles: [file], apiVersions: [SERVICE_MONITOR_API] }),
-        ))
-          rendered.add(image);
-      }
-      expect([...rendered].sort()).toEqual([...new Set<string>(listed)].sort());
+    beforeAll(() => {
+      h = harness();
     });
 
     describe("defaults", () => {
@@ -400,12 +356,10 @@ for (const major of HELM_MAJORS) {
 // helm 4 only. Install's default capabilities lack the
 // Prometheus Operator CRD, which is what the ServiceMonitor warning needs.
 describeWithTools("triton NOTES.txt (helm v4)", [helmBinary("v4")], () => {
+  const harness = useHarness("v4");
   let h: HelmHarness;
-  beforeAll(async () => {
-    h = await openHarness("v4");
-  });
-  afterAll(async () => {
-    await h?.close();
+  beforeAll(() => {
+    h = harness();
   });
 
   it("lists the endpoints and the model repository by default", async () => {
