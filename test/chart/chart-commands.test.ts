@@ -5,37 +5,24 @@
  */
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { chartDeps, chartLint, chartPackage, chartTemplate } from "../../src/actions/chart.js";
 import { findObject, type KubeObject, podSpecOf } from "../../src/kube/objects.js";
 import { openHelm } from "../../src/tools/helm.js";
 import { describeWithTools } from "../helpers/tools.js";
-import {
-  createFacility,
-  type FacilityProject,
-  facilityStack,
-  RELEASE,
-} from "../support/facility.js";
-import { type ChartServers, startChartServers } from "../support/servers.js";
+import { type FacilityProject, RELEASE } from "../support/facility.js";
+import { type ChartServers, useFacility } from "../support/servers.js";
 
 describeWithTools(
   "chart deps, lint, template, package",
   ["helm", "helm3", "docker-registry"],
   () => {
+    const facility = useFacility();
     let servers: ChartServers;
     let project: FacilityProject;
-
-    beforeAll(async () => {
-      servers = await startChartServers();
-      project = await createFacility(
-        facilityStack({ repoUrl: servers.repo.url, ociUrl: servers.registry.chartsUrl }),
-      );
-    });
-
-    afterAll(async () => {
-      await project?.close();
-      await servers?.close();
+    beforeAll(() => {
+      ({ servers, project } = facility());
     });
 
     it("builds the dependencies with helm v4 and locks every pinned version", async () => {

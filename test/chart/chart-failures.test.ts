@@ -5,22 +5,15 @@
  * chart (Chart.yaml, Chart.lock, charts/) byte for byte as it was.
  */
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { chartDeps, chartLint, chartTemplate } from "../../src/actions/chart.js";
 import { CommandError, InputError, type ShoppeError } from "../../src/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { describeWithTools } from "../helpers/tools.js";
 import { startChartRepo } from "../support/chart-repo.js";
-import {
-  createFacility,
-  type FacilityProject,
-  facilityStack,
-  type StackDoc,
-  toolPath,
-  UPSTREAM,
-} from "../support/facility.js";
+import { type FacilityProject, type StackDoc, toolPath, UPSTREAM } from "../support/facility.js";
 import { closedPort } from "../support/ports.js";
-import { type ChartServers, fixtureHelm, startChartServers } from "../support/servers.js";
+import { fixtureHelm, useFacility } from "../support/servers.js";
 
 /** Runs `fn`, which must throw a ShoppeError; returns it. */
 async function failure(fn: () => Promise<unknown>): Promise<ShoppeError> {
@@ -33,20 +26,12 @@ async function failure(fn: () => Promise<unknown>): Promise<ShoppeError> {
 }
 
 describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"], () => {
-  let servers: ChartServers;
+  // Dependencies built: the previous, good state every test starts from.
+  const facility = useFacility({ buildDeps: true });
   let project: FacilityProject;
   let good: StackDoc;
-
-  beforeAll(async () => {
-    servers = await startChartServers();
-    good = facilityStack({ repoUrl: servers.repo.url, ociUrl: servers.registry.chartsUrl });
-    project = await createFacility(good);
-    await chartDeps(project.ctx); // the previous, good state every failure must leave alone
-  });
-
-  afterAll(async () => {
-    await project?.close();
-    await servers?.close();
+  beforeAll(() => {
+    ({ project, good } = facility());
   });
 
   /** Renders `stack`, snapshots the chart, runs `fn` (which must fail), checks nothing changed. */

@@ -4,40 +4,24 @@
  * resource sums per component and in total, checked against numbers worked out by hand from
  * the fixture charts.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { chartDeps } from "../../src/actions/chart.js";
+import { beforeAll, expect, it } from "vitest";
 import { images } from "../../src/actions/images.js";
 import { resources } from "../../src/actions/resources.js";
 import { runCli } from "../helpers/cli.js";
 import { describeWithTools } from "../helpers/tools.js";
-import {
-  createFacility,
-  type FacilityProject,
-  facilityStack,
-  RELEASE,
-  type StackDoc,
-  toolPath,
-} from "../support/facility.js";
-import { type ChartServers, startChartServers } from "../support/servers.js";
+import { type FacilityProject, RELEASE, type StackDoc, toolPath } from "../support/facility.js";
+import { useFacility } from "../support/servers.js";
 
 const Mi = 2 ** 20;
 const Gi = 2 ** 30;
 
 describeWithTools("images and resources of the rendered chart", ["helm", "docker-registry"], () => {
-  let servers: ChartServers;
+  // Dependencies built: the previous, good state every test starts from.
+  const facility = useFacility({ buildDeps: true });
   let project: FacilityProject;
   let good: StackDoc;
-
-  beforeAll(async () => {
-    servers = await startChartServers();
-    good = facilityStack({ repoUrl: servers.repo.url, ociUrl: servers.registry.chartsUrl });
-    project = await createFacility(good);
-    await chartDeps(project.ctx);
-  });
-
-  afterAll(async () => {
-    await project?.close();
-    await servers?.close();
+  beforeAll(() => {
+    ({ project, good } = facility());
   });
 
   it("lists every deployed image with the object it came from, and finds no drift", async () => {

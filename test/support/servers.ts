@@ -3,11 +3,19 @@
  * coffea-casa and servicex and an OCI registry holding mlflow, both filled with the real helm.
  */
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { chartDeps } from "../../src/actions/chart.js";
 import { createContext } from "../../src/context.js";
 import { type Helm, openHelm } from "../../src/tools/helm.js";
 import { ROOT } from "../helpers/tools.js";
 import { type ChartRepo, startChartRepo } from "./chart-repo.js";
-import { UPSTREAM } from "./facility.js";
+import {
+  createFacility,
+  type FacilityProject,
+  facilityStack,
+  type StackDoc,
+  UPSTREAM,
+} from "./facility.js";
 import { DOCKER_REGISTRY, type OciRegistry, startOciRegistry } from "./oci-registry.js";
 import { tempDir } from "./temp.js";
 
@@ -51,4 +59,37 @@ export async function startChartServers(): Promise<ChartServers> {
     await close().catch(() => {});
     throw err;
   }
+}
+
+/** What a chart-command suite works on: the servers, a facility project and its good stack. */
+export interface FacilitySuite {
+  servers: ChartServers;
+  project: FacilityProject;
+  good: StackDoc;
+}
+
+/**
+ * Starts the chart servers and a facility project pointing at them before the enclosing
+ * suite (with `buildDeps`, also `shoppe chart deps`, the good state tests start from) and
+ * stops both after it. Returns a getter for use inside tests and hooks.
+ */
+export function useFacility(options: { buildDeps?: boolean } = {}): () => FacilitySuite {
+  let suite: FacilitySuite | undefined;
+  let servers: ChartServers | undefined;
+  let project: FacilityProject | undefined;
+  beforeAll(async () => {
+    servers = await startChartServers();
+    const good = facilityStack({ repoUrl: servers.repo.url, ociUrl: servers.registry.chartsUrl });
+    project = await createFacility(good);
+    if (options.buildDeps) await chartDeps(project.ctx);
+    suite = { servers, project, good };
+  });
+  afterAll(async () => {
+    await project?.close();
+    await servers?.close();
+  });
+  return () => {
+    if (!suite) throw new Error("the facility suite is not set up yet");
+    return suite;
+  };
 }
