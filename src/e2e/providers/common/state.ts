@@ -17,6 +17,11 @@ import { InputError } from "../../../errors.js";
 import type { ClusterLifetime } from "../provider.js";
 import { isAlive, type ProcessRecord } from "./process-table.js";
 
+/** Where a project's local clusters keep their state, whatever the provider. */
+export function defaultStateRoot(root: string): string {
+  return path.join(root, ".shoppe", "clusters");
+}
+
 /** The state file's name inside a cluster directory. */
 export const STATE_FILE = "cluster.json";
 

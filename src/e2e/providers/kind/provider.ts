@@ -10,8 +10,7 @@ import { KubeConfig, VersionApi } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { CommandError, ToolError, UsageError } from "../../../errors.js";
 import { locate } from "../../../tools/locate.js";
-import { validateClusterName } from "../common/state.js";
-import { defaultStateRoot } from "../kwok/provider.js";
+import { defaultStateRoot, validateClusterName } from "../common/state.js";
 import type {
   Cluster,
   ClusterProvider,

@@ -5,10 +5,10 @@
  * validated, scheduled and reconciled for real, but no image is pulled and no probe runs.
  */
 import { statSync } from "node:fs";
-import path from "node:path";
 import { ShoppeError } from "../../../errors.js";
 import {
   type ClusterState,
+  defaultStateRoot,
   isLeftover,
   liveProcesses,
   StateStore,
@@ -32,11 +32,6 @@ import { createKwokCluster } from "./create.js";
 export interface KwokProviderOptions {
   /** Where cluster directories live; default `<root>/.shoppe/clusters`. */
   stateRoot?: string;
-}
-
-/** The default state root of a project. */
-export function defaultStateRoot(root: string): string {
-  return path.join(root, ".shoppe", "clusters");
 }
 
 /** Status of one recorded cluster, checked now. */
