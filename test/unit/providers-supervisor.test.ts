@@ -42,6 +42,11 @@ describe("free ports on 127.0.0.1", () => {
   it("are distinct, and a bound one is reported busy", async () => {
     const ports = await allocatePorts(6);
     expect(new Set(ports).size).toBe(6);
+    // Below the kernel's ephemeral range, where no outgoing connection can take one first.
+    const low = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s+/)[0],
+    );
+    for (const p of ports) expect(p).toBeLessThan(low);
     const server = net.createServer().listen(ports[0], "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     expect(await isPortFree(ports[0] as number)).toBe(false);
