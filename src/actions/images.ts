@@ -58,6 +58,7 @@ function pinsOf(u: Umbrella, enabled: Record<string, boolean>): ImagePin[] {
       name: img.name,
       ref: pinnedRef(img),
       enabled: enabled[id] ?? c.enabled,
+      ...(img.startedBy ? { startedBy: img.startedBy } : {}),
     })),
   );
 }

@@ -17,6 +17,7 @@ import {
   isLocalChart,
   type Stack,
   type StackComponent,
+  type StackConsume,
 } from "../manifest/schema.js";
 
 /** The first line of every generated file. */
@@ -79,8 +80,12 @@ export interface ValueWiring {
   path: string;
   producer: string;
   endpoint: UmbrellaEndpoint;
-  /** The static value written while the producer is enabled in stack.yaml. */
+  /** The static value written while the producer is enabled in stack.yaml (quoted as asked). */
   value: string;
+  /** The value that means "not wired" in the same quoting: what to set when the producer is off. */
+  unset: string;
+  /** How the value is quoted for the consumer's chart. */
+  quote: StackConsume["quote"];
   producerEnabled: boolean;
 }
 
@@ -99,6 +104,15 @@ export interface UmbrellaModel {
   envWiring: EnvWiring[];
   valueWiring: ValueWiring[];
   profiles: Stack["profiles"];
+}
+
+/**
+ * Where a component's switch lives in the umbrella's values: `components.<id>.enabled`, outside
+ * the block handed to the component's chart, because a chart with a strict values schema
+ * (MLflow's `additionalProperties: false`) rejects an `enabled` key it does not define.
+ */
+export function switchPath(id: string): string {
+  return `components.${id}.enabled`;
 }
 
 /** `{release}` and `{namespace}` as Helm template expressions. */
@@ -152,7 +166,7 @@ function dependencyOf(
     version: c.chart.version,
     repository,
     alias: id,
-    condition: `${id}.enabled`,
+    condition: switchPath(id),
   };
 }
 
@@ -181,6 +195,17 @@ function componentOf(id: string, c: StackComponent, loaded: LoadedStack, chartDi
   } satisfies UmbrellaComponent;
 }
 
+/**
+ * A wired value as the consumer's chart needs it: as is, or as a Python string literal for a
+ * chart that pastes the value into Python source (ServiceX writes `transformer.cachePrefix`
+ * unquoted into its Flask config, so a bare `xcache:1094` is a SyntaxError at start-up).
+ */
+export function quoteValue(text: string, quote: StackConsume["quote"]): string {
+  if (quote === "none") return text;
+  // JSON string syntax is a valid Python literal for the printable ASCII endpoints produce.
+  return JSON.stringify(text);
+}
+
 function wiringOf(components: UmbrellaComponent[]) {
   const byId = new Map(components.map((c) => [c.id, c]));
   const envWiring: EnvWiring[] = [];
@@ -200,7 +225,9 @@ function wiringOf(components: UmbrellaComponent[]) {
         path: w.value,
         producer: producerId,
         endpoint,
-        value: formatShortEndpoint(endpoint.url, w.format),
+        value: quoteValue(formatShortEndpoint(endpoint.url, w.format), w.quote),
+        unset: quoteValue("", w.quote),
+        quote: w.quote,
         producerEnabled: producer.enabled,
       });
     }

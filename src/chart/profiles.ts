@@ -6,22 +6,42 @@
 import { type Diagnostic, InputError } from "../errors.js";
 import type { LoadedStack } from "../manifest/load.js";
 import { formatPath } from "../manifest/positions.js";
-import { GENERATED_NOTICE, type UmbrellaModel } from "./model.js";
+import { GENERATED_NOTICE, switchPath, type UmbrellaModel } from "./model.js";
 import { checkAgainstSchema, type JsonSchema } from "./values-schema.js";
 import { treeFromSource, treeToYaml } from "./vtree.js";
 
 /** Every profile value that the umbrella schema rejects, as positioned diagnostics. */
 export function profileProblems(loaded: LoadedStack, schema: JsonSchema): Diagnostic[] {
-  return Object.entries(loaded.stack.profiles).flatMap(([name, profile]) =>
-    checkAgainstSchema(profile.values, schema, [], true).map((p) => {
+  return Object.entries(loaded.stack.profiles).flatMap(([name, profile]) => {
+    const problems = [
+      ...checkAgainstSchema(profile.values, schema, [], true),
+      ...misplacedSwitches(loaded, profile.values),
+    ];
+    return problems.map((p) => {
       const docPath = ["profiles", name, "values", ...p.path];
       return {
         position: loaded.document.locate(docPath),
         path: formatPath(docPath),
         message: `profile "${name}": ${p.message}`,
       };
-    }),
-  );
+    });
+  });
+}
+
+/**
+ * `<id>.enabled` in a profile would be handed to the component's chart, not switch it; the
+ * umbrella's templates refuse it at install time, and a profile is refused here already.
+ */
+function misplacedSwitches(loaded: LoadedStack, values: Record<string, unknown>) {
+  return Object.keys(loaded.stack.components)
+    .filter((id) => {
+      const block = Object.hasOwn(values, id) ? values[id] : undefined;
+      return typeof block === "object" && block !== null && Object.hasOwn(block, "enabled");
+    })
+    .map((id) => ({
+      path: [id, "enabled"],
+      message: `"${id}.enabled" would be handed to the component's chart; the switch is ${switchPath(id)}`,
+    }));
 }
 
 /** Throws InputError listing every rejected profile value. */

@@ -48,7 +48,7 @@ function installSection(model: UmbrellaModel, chartPath: string): string[] {
     `helm install facility ${chartPath} --namespace facility --create-namespace`,
     "```",
     "",
-    "Switch a component off with `--set <component>.enabled=false`; use a profile with `--values <chart>/ci/<profile>-values.yaml`.",
+    "Switch a component off with `--set components.<component>.enabled=false` (the switches live outside the component blocks, which are handed to the component charts whole); use a profile with `--values <chart>/ci/<profile>-values.yaml`.",
   ];
 }
 

@@ -1,18 +1,39 @@
 /**
  * The umbrella's own templates: helpers (labels, the wiring check), the endpoints
  * ConfigMap with one entry per endpoint of each enabled component, and NOTES.txt. Values
- * are read with `index .Values "<id>"` because component ids may contain dashes.
+ * are read with `index`/`dig` because component ids may contain dashes.
  */
-import { GENERATED_NOTICE, type UmbrellaComponent, type UmbrellaModel } from "./model.js";
+import {
+  GENERATED_NOTICE,
+  switchPath,
+  type UmbrellaComponent,
+  type UmbrellaModel,
+} from "./model.js";
 
 /** `(index .Values "coffea-casa")` */
 function valuesOf(id: string): string {
   return `(index .Values ${JSON.stringify(id)})`;
 }
 
-/** The condition that a component is enabled. */
+/**
+ * The condition that a component is enabled: its switch `components.<id>.enabled`, true when
+ * unset, as Helm decides a dependency whose condition path does not resolve.
+ */
 export function enabledExpr(id: string): string {
-  return `${valuesOf(id)}.enabled`;
+  return `(dig ${JSON.stringify(id)} "enabled" true .Values.components)`;
+}
+
+/**
+ * Fails the render when `<id>.enabled` is set: the usual umbrella switch would reach the
+ * component's chart, which ignores it (the component stays installed) or rejects it (strict
+ * schemas); the message names the switch that works.
+ */
+function switchChecks(model: UmbrellaModel): string[] {
+  return model.components.flatMap((c) => [
+    `{{- if hasKey (${valuesOf(c.id)} | default dict) "enabled" }}`,
+    `{{- fail ${JSON.stringify(`${model.name}: ${c.id}.enabled is handed to the ${c.displayName} chart, which does not use it; the switch is ${switchPath(c.id)} (--set ${switchPath(c.id)}=false)`)} }}`,
+    "{{- end }}",
+  ]);
 }
 
 function comment(text: string): string {
@@ -27,7 +48,11 @@ function wiringChecks(model: UmbrellaModel): string[] {
         .split(".")
         .map((k) => JSON.stringify(k))
         .join(" ");
-      const message = `${model.name}: ${w.consumer}.${w.path} is wired to ${w.producer} (${w.value}), but ${w.producer}.enabled is false; install with --set ${w.consumer}.${w.path}="" (or point it elsewhere), or enable ${w.producer}`;
+      const unset =
+        w.quote === "none"
+          ? `--set ${w.consumer}.${w.path}=""`
+          : `--set-string ${w.consumer}.${w.path}='${w.unset}'`;
+      const message = `${model.name}: ${w.consumer}.${w.path} is wired to ${w.producer} (${w.value}), but ${switchPath(w.producer)} is false; install with ${unset} (or point it elsewhere), or enable ${w.producer}`;
       return [
         `{{- if and ${enabledExpr(w.consumer)} (not ${enabledExpr(w.producer)}) }}`,
         `{{- if eq (toString (dig ${keys} "" ${valuesOf(w.consumer)})) ${JSON.stringify(w.value)} }}`,
@@ -61,6 +86,13 @@ export function helpersTpl(model: UmbrellaModel): string {
     ...wiringChecks(model),
     "{{- end }}",
     "",
+    comment(
+      "Fails the render when a component is switched with <id>.enabled instead of components.<id>.enabled.",
+    ),
+    `{{- define "${n}.checkSwitches" -}}`,
+    ...switchChecks(model),
+    "{{- end }}",
+    "",
   ].join("\n");
 }
 
@@ -80,6 +112,7 @@ export function endpointsConfigMap(model: UmbrellaModel): string {
     comment(
       `One entry per endpoint of each enabled component, keyed by its environment variable name (usable with envFrom). The name is fixed so consumers need not know the release name.`,
     ),
+    `{{- include "${model.name}.checkSwitches" . }}`,
     `{{- include "${model.name}.checkWiring" . }}`,
     `{{- if dig "endpoints" "create" true .Values.shoppe }}`,
     "apiVersion: v1",

@@ -1,11 +1,11 @@
 /**
  * values.schema.json of the umbrella (draft-07), so `helm install` rejects a misspelt or
  * mistyped umbrella value: top-level keys are strict, `global` stays open (Helm injects it
- * and sub-charts add to it), each component needs a boolean `enabled`, and the rest of a
- * component's values is left to its own chart's schema. The same schema checks profiles
+ * and sub-charts add to it), `components` holds a boolean switch per component, and a
+ * component's own block is left to its chart's schema. The same schema checks profiles
  * at render time, through a small validator of the keywords it uses.
  */
-import type { UmbrellaModel } from "./model.js";
+import { switchPath, type UmbrellaModel } from "./model.js";
 
 /** The JSON Schema keywords this schema uses. */
 export interface JsonSchema {
@@ -19,6 +19,8 @@ export interface JsonSchema {
   required?: string[];
   items?: JsonSchema;
   anyOf?: JsonSchema[];
+  /** The only value allowed (not checked by checkAgainstSchema, which profiles do not need). */
+  const?: unknown;
 }
 
 const PULL_SECRET: JsonSchema = {
@@ -66,18 +68,39 @@ function shoppeSchema(): JsonSchema {
   };
 }
 
+function componentsSchema(model: UmbrellaModel): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const c of model.components) {
+    properties[c.id] = {
+      type: "object",
+      additionalProperties: false,
+      required: ["enabled"],
+      properties: { enabled: { type: "boolean", description: `Install ${c.displayName}.` } },
+    };
+  }
+  return {
+    type: "object",
+    description: "One switch per component: components.<id>.enabled.",
+    additionalProperties: false,
+    required: model.components.map((c) => c.id),
+    properties,
+  };
+}
+
 /** The schema as data. */
 export function valuesSchema(model: UmbrellaModel, notice: string): JsonSchema {
   const properties: Record<string, JsonSchema> = {
     global: globalSchema(),
     shoppe: shoppeSchema(),
   };
+  properties.components = componentsSchema(model);
   for (const c of model.components) {
     properties[c.id] = {
       type: "object",
-      description: `${c.displayName}: switch and values for its chart (validated by that chart).`,
-      required: ["enabled"],
-      properties: { enabled: { type: "boolean", description: `Install ${c.displayName}.` } },
+      description: `${c.displayName}: values for its chart (validated by that chart).`,
+      // `<id>.enabled` would reach the chart and switch nothing; an unmatchable `const` makes
+      // helm's schema error read as the instruction ("value must be 'set components…'").
+      properties: { enabled: { const: `set ${switchPath(c.id)} instead` } },
       additionalProperties: true,
     };
   }
@@ -87,6 +110,7 @@ export function valuesSchema(model: UmbrellaModel, notice: string): JsonSchema {
     title: `${model.name} values`,
     type: "object",
     additionalProperties: false,
+    required: ["components"],
     properties,
   };
 }

@@ -1,10 +1,17 @@
 /**
  * The umbrella's values.yaml as a documented tree: `global` (what a facility sets once),
- * `shoppe` (the umbrella's own templates), then per component `enabled`, the overrides
- * pinned in stack.yaml with their authored comments, and the generated wiring.
+ * `shoppe` (the umbrella's own templates), `components` (one switch per component), then per
+ * component the overrides pinned in stack.yaml with their authored comments and the
+ * generated wiring.
  */
 import type { PositionedDocument } from "../manifest/positions.js";
-import type { EnvWiring, UmbrellaComponent, UmbrellaModel, ValueWiring } from "./model.js";
+import {
+  type EnvWiring,
+  switchPath,
+  type UmbrellaComponent,
+  type UmbrellaModel,
+  type ValueWiring,
+} from "./model.js";
 import { childOf, treeFromSource, type VNode } from "./vtree.js";
 
 /** The `global` block. Helm hands it to every sub-chart, so only widely read keys live here. */
@@ -69,6 +76,23 @@ export function shoppeTree(model: UmbrellaModel): VNode {
   };
 }
 
+/**
+ * The `components` block: every component's switch. It lives outside the component blocks,
+ * which Helm hands to the component charts whole (see `switchPath`).
+ */
+export function componentsTree(model: UmbrellaModel): VNode {
+  return {
+    key: "components",
+    description:
+      "Which components this release installs: `components.<id>.enabled` is the Helm condition of each component's chart.",
+    children: model.components.map((c) => ({
+      key: c.id,
+      description: `${c.displayName}.`,
+      children: [{ key: "enabled", description: `Install ${c.displayName}.`, value: c.enabled }],
+    })),
+  };
+}
+
 function authoredTree(c: UmbrellaComponent, document: PositionedDocument): VNode[] {
   const source = document.doc.getIn(["components", c.id, "values"], true);
   const fallback = (p: string[]) =>
@@ -95,7 +119,7 @@ function addEnvWiring(nodes: VNode[], w: EnvWiring, c: UmbrellaComponent, model:
     const producer = model.components.find((p) => p.id === e.component);
     env.push({
       key: e.env,
-      description: `${producer?.displayName ?? e.component} \`${e.name}\` endpoint (${e.display}) from the ConfigMap \`${model.endpointsConfigMap}\`; unset while \`${e.component}.enabled\` is false.`,
+      description: `${producer?.displayName ?? e.component} \`${e.name}\` endpoint (${e.display}) from the ConfigMap \`${model.endpointsConfigMap}\`; unset while \`${switchPath(e.component)}\` is false.`,
       value: {
         valueFrom: {
           configMapKeyRef: { name: model.endpointsConfigMap, key: e.env, optional: true },
@@ -120,10 +144,17 @@ function addValueWiring(
   parent.push({
     key: leaf,
     description: w.producerEnabled
-      ? `Wired to the ${name} endpoint \`${w.producer}.${w.endpoint.name}\` (stack.yaml \`consumes\`). Set it to "" when installing with \`${w.producer}.enabled=false\`: the chart refuses to install while it points at a disabled component.`
-      : `Wired to the ${name} endpoint \`${w.producer}.${w.endpoint.name}\` (stack.yaml \`consumes\`); empty because ${name} is disabled in stack.yaml. Set it to \`${w.value}\` when enabling it.`,
-    value: w.producerEnabled ? w.value : "",
+      ? `Wired to the ${name} endpoint \`${w.producer}.${w.endpoint.name}\` (stack.yaml \`consumes\`)${quoted(w)}. Set it to \`${w.unset}\` when installing with \`${switchPath(w.producer)}=false\`: the chart refuses to install while it points at a disabled component.`
+      : `Wired to the ${name} endpoint \`${w.producer}.${w.endpoint.name}\` (stack.yaml \`consumes\`)${quoted(w)}; unset because ${name} is disabled in stack.yaml. Set it to \`${w.value}\` when enabling it.`,
+    value: w.producerEnabled ? w.value : w.unset,
   });
+}
+
+/** Why a wired value carries quotes, when it does. */
+function quoted(w: ValueWiring): string {
+  return w.quote === "python"
+    ? ", written as a Python string literal because the chart pastes it into Python source"
+    : "";
 }
 
 /** Text ending in exactly one full stop. */
@@ -140,10 +171,7 @@ export function componentTree(
   const chart = c.dependency
     ? ` Chart \`${c.dependency.name}\` ${c.dependency.version} from ${c.repositoryShown}.`
     : "";
-  const children: VNode[] = [
-    { key: "enabled", description: `Install ${c.displayName}.`, value: c.enabled },
-    ...authoredTree(c, document),
-  ];
+  const children: VNode[] = authoredTree(c, document);
   for (const w of model.envWiring.filter((x) => x.consumer === c.id)) {
     addEnvWiring(children, w, c, model);
   }
@@ -152,7 +180,7 @@ export function componentTree(
   }
   return {
     key: c.id,
-    description: `${c.displayName}: ${sentence(c.description)}${chart} Keys below \`enabled\` are handed to that chart.`,
+    description: `${c.displayName}: ${sentence(c.description)}${chart} Every key here is handed to that chart; the switch is \`${switchPath(c.id)}\`.`,
     children,
   };
 }
@@ -162,6 +190,7 @@ export function valuesTree(model: UmbrellaModel, document: PositionedDocument): 
   return [
     globalTree(),
     shoppeTree(model),
+    componentsTree(model),
     ...model.components.map((c) => componentTree(c, model, document)),
   ];
 }

@@ -44,6 +44,8 @@ export interface ImagePin {
   name: string;
   ref: ImageRef;
   enabled: boolean;
+  /** What starts it at run time when the chart does not name it (stack.yaml `startedBy`). */
+  startedBy?: string;
 }
 
 /** A pin and what was found for it. */
@@ -52,7 +54,7 @@ export interface PinStatus {
   name: string;
   image: string;
   enabled: boolean;
-  status: "deployed" | "referenced" | "missing" | "disabled";
+  status: "deployed" | "referenced" | "runtime" | "missing" | "disabled";
   /** Objects and paths where it was found. */
   where: string[];
 }
@@ -161,9 +163,9 @@ export function compareImages(
       return { ...base, status: "deployed", where: uses.map((u) => `${u.object} ${u.path}`) };
     if (!p.enabled) return { ...base, status: "disabled", where: [] };
     const refs = referencesTo(objects, p.ref);
-    return refs.length > 0
-      ? { ...base, status: "referenced", where: refs }
-      : { ...base, status: "missing", where: [] };
+    if (refs.length > 0) return { ...base, status: "referenced", where: refs };
+    if (p.startedBy) return { ...base, status: "runtime", where: [p.startedBy] };
+    return { ...base, status: "missing", where: [] };
   });
   return {
     deployed,

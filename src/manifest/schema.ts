@@ -44,8 +44,13 @@ const Image = z
       .array(nonEmpty)
       .optional()
       .describe("Platforms the image is published for, e.g. linux/amd64"),
+    startedBy: nonEmpty
+      .optional()
+      .describe(
+        "What starts the image at run time when the chart neither deploys nor names it (e.g. Dask workers launched from the notebook image); `shoppe images` then lists it as started at run time instead of drift",
+      ),
   })
-  .describe("A container image the chart deploys");
+  .describe("A container image the chart deploys or something it deploys starts");
 
 /** What an endpoint entry carries: the whole URL or a part of it. */
 const EndpointFormat = z.enum(["url", "host", "hostport", "port"]);
@@ -83,6 +88,12 @@ const Consume = z
     format: EndpointFormat.default("hostport").describe(
       "How the endpoint is written into the value; values are static, so the host is the Service name alone (the consumer runs in the release namespace)",
     ),
+    quote: z
+      .enum(["none", "python"])
+      .default("none")
+      .describe(
+        "How the value is quoted: none (as is), or python (a Python string literal, for charts that paste the value into Python source, e.g. ServiceX's transformer.cachePrefix)",
+      ),
   })
   .describe(
     "Wiring: while the producer is enabled in stack.yaml, the umbrella's values set this value to the producer's endpoint, and installing with the producer disabled fails with a message naming the value to clear",

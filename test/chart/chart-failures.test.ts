@@ -164,7 +164,6 @@ describeWithTools("chart command failures", ["helm", "helm3", "docker-registry"]
   it("flags objects whose API a supported Kubernetes version no longer serves (exit 1)", async () => {
     const stack = structuredClone(good);
     stack.profiles.gpu.values.triton = {
-      enabled: true,
       autoscaling: { enabled: true, apiVersion: "autoscaling/v2beta2" },
     };
     await project.writeAndRender(stack);

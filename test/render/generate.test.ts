@@ -52,35 +52,35 @@ describe("Chart.yaml", () => {
         version: "2026.1008.3",
         repository: "https://coffeateam.github.io/coffea-casa",
         alias: "coffea-casa",
-        condition: "coffea-casa.enabled",
+        condition: "components.coffea-casa.enabled",
       },
       {
         name: "servicex",
         version: "1.5.3",
         repository: "https://ssl-hep.github.io/ssl-helm-charts/",
         alias: "servicex",
-        condition: "servicex.enabled",
+        condition: "components.servicex.enabled",
       },
       {
         name: "xcache",
         version: "0.1.0",
         repository: "file://../xcache",
         alias: "xcache",
-        condition: "xcache.enabled",
+        condition: "components.xcache.enabled",
       },
       {
         name: "triton",
         version: "0.1.0",
         repository: "file://../triton",
         alias: "triton",
-        condition: "triton.enabled",
+        condition: "components.triton.enabled",
       },
       {
         name: "mlflow",
         version: "1.11.5",
         repository: "https://community-charts.github.io/helm-charts",
         alias: "mlflow",
-        condition: "mlflow.enabled",
+        condition: "components.mlflow.enabled",
       },
     ]);
   });
@@ -94,7 +94,10 @@ describe("Chart.yaml", () => {
       ["registry-thing", "oci://ghcr.io/example/charts", "0.0.7"],
       ["local", "file://../../../charts/cache", "0.2.0"],
     ]);
-    expect(deps[1]).toMatchObject({ name: "thing", condition: "registry-thing.enabled" });
+    expect(deps[1]).toMatchObject({
+      name: "thing",
+      condition: "components.registry-thing.enabled",
+    });
   });
 
   it("derives kubeVersion from the oldest supported Kubernetes minor", async () => {
@@ -148,7 +151,7 @@ describe("endpoints ConfigMap template", () => {
     const { files } = await defaultChart();
     const cm = file(files, "templates/endpoints-configmap.yaml");
     expect(cm).toContain("name: coffea-shoppe-endpoints\n");
-    expect(cm).toContain('{{- if (index .Values "mlflow").enabled }}\n');
+    expect(cm).toContain('{{- if (dig "mlflow" "enabled" true .Values.components) }}\n');
     expect(cm).toContain(
       '  MLFLOW_TRACKING_URI: "http://mlflow.{{ .Release.Namespace }}.svc:5000"\n',
     );
@@ -159,7 +162,9 @@ describe("endpoints ConfigMap template", () => {
     expect(cm).toContain('  XCACHE_PORT: "1094"\n');
     // Each entry sits inside its component's `if`, so a disabled component drops out.
     const block =
-      /\{\{- if \(index \.Values "triton"\)\.enabled \}\}\n([\s\S]*?)\{\{- end \}\}/.exec(cm);
+      /\{\{- if \(dig "triton" "enabled" true \.Values\.components\) \}\}\n([\s\S]*?)\{\{- end \}\}/.exec(
+        cm,
+      );
     expect(block?.[1]).toContain("TRITON_URL:");
     expect(block?.[1]).toContain("TRITON_GRPC_URL:");
     expect(block?.[1]).not.toContain("MLFLOW");
@@ -171,7 +176,7 @@ describe("endpoints ConfigMap template", () => {
     expect(cm).toContain('{{- include "demo-shoppe.checkWiring" . }}');
     const helpers = file(files, "templates/_helpers.tpl");
     expect(helpers).toContain(
-      '{{- if and (index .Values "api").enabled (not (index .Values "cache").enabled) }}',
+      '{{- if and (dig "api" "enabled" true .Values.components) (not (dig "cache" "enabled" true .Values.components)) }}',
     );
     expect(helpers).toContain('(dig "transformer" "cachePrefix" "" (index .Values "api"))');
     expect(helpers).toContain("--set api.transformer.cachePrefix");
@@ -212,7 +217,7 @@ describe("values.yaml", () => {
     }
   });
 
-  it("carries stack.yaml comments, enables components and adds the wiring", async () => {
+  it("carries stack.yaml comments, switches components in `components` and adds the wiring", async () => {
     const { files } = await fixtureChart();
     const text = file(files, "values.yaml");
     expect(text).toContain("  # -- Fixed Service name.\n  fullnameOverride: hub\n");
@@ -224,7 +229,12 @@ describe("values.yaml", () => {
       imagePullSecrets: [],
     });
     expect(values.shoppe).toEqual({ endpoints: { create: true } });
-    expect(values.hub.enabled).toBe(true);
+    expect(values.components).toEqual({
+      hub: { enabled: true },
+      cache: { enabled: true },
+      api: { enabled: true },
+    });
+    expect(values.hub.enabled).toBeUndefined();
     expect(values.hub.extraEnv).toEqual({
       GREETING: "hello",
       API_URL: {
@@ -251,7 +261,9 @@ describe("values.yaml", () => {
     expect(values.mlflow.serverAllowedHosts).toEqual(
       expect.arrayContaining(["mlflow", "mlflow:*", "mlflow.*.svc:*", "10.*"]),
     );
-    expect(values.servicex.transformer.cachePrefix).toBe("xcache:1094");
+    // ServiceX pastes it into Python source: the value is a Python string literal.
+    expect(values.servicex.transformer.cachePrefix).toBe('"xcache:1094"');
+    expect(values.servicex.didFinder.rucio.enabled).toBe(false);
     expect(values.servicex.rabbitmq.image.repository).toBe("bitnamilegacy/rabbitmq");
     expect(Object.keys(values["coffea-casa"].jupyterhub.singleuser.extraEnv).sort()).toEqual([
       "MLFLOW_TRACKING_URI",
@@ -275,26 +287,34 @@ describe("values.yaml", () => {
     const values = parse(
       file(generateUmbrella(loaded, { chartDir: path.join(root, "c") }).files, "values.yaml"),
     );
-    expect(values.cache.enabled).toBe(false);
+    expect(values.components.cache.enabled).toBe(false);
     expect(values.api.transformer.cachePrefix).toBe("");
     const helpers = file(
       generateUmbrella(loaded, { chartDir: path.join(root, "c") }).files,
       "templates/_helpers.tpl",
     );
-    expect(helpers).not.toContain("fail");
+    // Only the switch checks fail; no wiring check points at the disabled producer.
+    expect(helpers).not.toContain("cachePrefix");
   });
 });
 
 describe("values.schema.json", () => {
-  it("is strict at the top, open in global, and needs a boolean enabled per component", async () => {
+  it("is strict at the top, open in global, and needs a boolean switch per component", async () => {
     const { files, loaded } = await defaultChart();
     const schema = JSON.parse(file(files, "values.schema.json"));
     expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.global.additionalProperties).toBe(true);
-    expect(schema.properties.mlflow).toMatchObject({
+    expect(schema.required).toEqual(["components"]);
+    expect(schema.properties.components.properties.mlflow).toMatchObject({
       required: ["enabled"],
       properties: { enabled: { type: "boolean" } },
+      additionalProperties: false,
+    });
+    // The component block goes to its chart whole; `enabled` there is refused by a const
+    // whose text helm prints as the instruction.
+    expect(schema.properties.mlflow).toMatchObject({
+      properties: { enabled: { const: "set components.mlflow.enabled instead" } },
       additionalProperties: true,
     });
     const values = parse(file(files, "values.yaml"));
@@ -306,17 +326,20 @@ describe("values.schema.json", () => {
     const { files } = await defaultChart();
     const schema = JSON.parse(file(files, "values.schema.json"));
     const values = parse(file(files, "values.yaml"));
-    expect(checkAgainstSchema({ ...values, mlflow: { enabled: "yes" } }, schema)).toEqual([
-      { path: ["mlflow", "enabled"], message: 'must be boolean, got "yes"' },
+    const switches = (mlflow: unknown) => ({ ...values.components, mlflow });
+    expect(
+      checkAgainstSchema({ ...values, components: switches({ enabled: "yes" }) }, schema),
+    ).toEqual([
+      { path: ["components", "mlflow", "enabled"], message: 'must be boolean, got "yes"' },
     ]);
-    const unknown = checkAgainstSchema({ ...values, mlfow: { enabled: true } }, schema);
+    const unknown = checkAgainstSchema({ ...values, mlfow: {} }, schema);
     expect(unknown).toHaveLength(1);
     expect(unknown[0]?.path).toEqual(["mlfow"]);
     expect(unknown[0]?.message).toContain('unknown key "mlfow"');
     const withGlobal = { ...values, global: { ...values.global, imageRegistry: "r.example" } };
     expect(checkAgainstSchema(withGlobal, schema)).toEqual([]);
-    expect(checkAgainstSchema({ ...values, mlflow: {} }, schema)).toEqual([
-      { path: ["mlflow", "enabled"], message: "is required" },
+    expect(checkAgainstSchema({ ...values, components: switches({}) }, schema)).toEqual([
+      { path: ["components", "mlflow", "enabled"], message: "is required" },
     ]);
   });
 });
@@ -347,8 +370,8 @@ describe("profiles", () => {
     );
     const loaded = await manifest(
       text.replace(
-        "      api:\n        enabled: true\n",
-        '      apii:\n        enabled: "yes"\n      api:\n        enabled: "no"\n',
+        "      components:\n        api:\n          enabled: true\n",
+        '      apii:\n        enabled: "yes"\n      components:\n        api:\n          enabled: "no"\n      hub:\n        enabled: false\n',
       ),
     );
     let error: unknown;
@@ -361,10 +384,14 @@ describe("profiles", () => {
     const diagnostics = (error as InputError).diagnostics;
     expect(diagnostics.map((d) => d.path)).toEqual([
       "profiles.ci.values.apii",
-      "profiles.ci.values.api.enabled",
+      "profiles.ci.values.components.api.enabled",
+      "profiles.ci.values.hub.enabled",
     ]);
     expect(diagnostics[0]?.message).toMatch(/^profile "ci": unknown key "apii"/);
     expect(diagnostics[1]?.message).toBe('profile "ci": must be boolean, got "no"');
+    expect(diagnostics[2]?.message).toBe(
+      'profile "ci": "hub.enabled" would be handed to the component\'s chart; the switch is components.hub.enabled',
+    );
     expect(diagnostics[0]?.position?.line).toBeGreaterThan(90);
   });
 });

@@ -86,7 +86,7 @@ describeWithTools("rendered umbrella under helm template", ["helm", "helm3"], ()
       });
 
       it("drops a disabled component's objects and endpoints, keeping the others", async () => {
-        const set = { "cache.enabled": "false", "api.transformer.cachePrefix": "" };
+        const set = { "components.cache.enabled": "false", "api.transformer.cachePrefix": "" };
         const objs = objects(await helm.template(chartDir, { ...base, set }));
         expect(objs.filter((o) => o.metadata.labels?.["fixture/chart"] === "cache")).toEqual([]);
         expect(byName(objs, "ConfigMap", "demo-shoppe-endpoints").data).toEqual({
@@ -99,10 +99,10 @@ describeWithTools("rendered umbrella under helm template", ["helm", "helm3"], ()
 
       it("refuses a value still wired to a disabled component, naming the fix", async () => {
         const message = await templateError(
-          helm.template(chartDir, { ...base, set: { "cache.enabled": "false" } }),
+          helm.template(chartDir, { ...base, set: { "components.cache.enabled": "false" } }),
         );
         expect(message).toContain(
-          "api.transformer.cachePrefix is wired to cache (cache:1094), but cache.enabled is false",
+          "api.transformer.cachePrefix is wired to cache (cache:1094), but components.cache.enabled is false",
         );
         expect(message).toContain('--set api.transformer.cachePrefix=""');
       });
@@ -113,11 +113,18 @@ describeWithTools("rendered umbrella under helm template", ["helm", "helm3"], ()
         expect(objs.some((o) => o.metadata.name === "demo-shoppe-endpoints")).toBe(false);
       });
 
+      it("refuses the switch under the component's block, naming the one that works", async () => {
+        const message = await templateError(
+          helm.template(chartDir, { ...base, set: { "cache.enabled": "false" } }),
+        );
+        expect(message).toContain("value must be 'set components.cache.enabled instead'");
+      });
+
       it("validates values with the umbrella schema, allowing global", async () => {
         const notBoolean = await templateError(
-          helm.template(chartDir, { ...base, set: { "hub.enabled": "yes" } }),
+          helm.template(chartDir, { ...base, set: { "components.hub.enabled": "yes" } }),
         );
-        expect(notBoolean).toMatch(/hub\/enabled|hub\.enabled/);
+        expect(notBoolean).toMatch(/components\/hub\/enabled|components\.hub\.enabled/);
         const unknown = await templateError(
           helm.template(chartDir, { ...base, set: { "hbu.enabled": "true" } }),
         );

@@ -80,7 +80,7 @@ describeWithTools("committed umbrella chart under helm template", ["helm"], () =
   });
 
   it("installs without XCache once the wired cache prefix is cleared", async () => {
-    const set = { "xcache.enabled": "false", "servicex.transformer.cachePrefix": "" };
+    const set = { "components.xcache.enabled": "false", "servicex.transformer.cachePrefix": "" };
     const objs = objects(await helm.template(chart, { ...base, set }));
     expect(objs.some((o) => o.metadata.name.startsWith("xcache"))).toBe(false);
     const cm = objs.find((o) => o.metadata.name === "coffea-shoppe-endpoints");

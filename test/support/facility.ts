@@ -142,7 +142,10 @@ export function facilityStack(s: FacilitySources): StackDoc {
     },
     profiles: {
       ci: { description: "Small", values: { servicex: { app: { replicas: 1 } } } },
-      gpu: { description: "Triton on a GPU", values: { triton: { enabled: true } } },
+      gpu: {
+        description: "Triton on a GPU",
+        values: { components: { triton: { enabled: true } } },
+      },
     },
   };
 }

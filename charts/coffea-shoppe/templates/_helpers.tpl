@@ -12,9 +12,28 @@ app.kubernetes.io/part-of: coffea-shoppe
 
 {{- /* Fails the install when a value wired to a component's endpoint (stack.yaml consumes) still points at it while that component is disabled. */}}
 {{- define "coffea-shoppe.checkWiring" -}}
-{{- if and (index .Values "servicex").enabled (not (index .Values "xcache").enabled) }}
-{{- if eq (toString (dig "transformer" "cachePrefix" "" (index .Values "servicex"))) "xcache:1094" }}
-{{- fail "coffea-shoppe: servicex.transformer.cachePrefix is wired to xcache (xcache:1094), but xcache.enabled is false; install with --set servicex.transformer.cachePrefix=\"\" (or point it elsewhere), or enable xcache" }}
+{{- if and (dig "servicex" "enabled" true .Values.components) (not (dig "xcache" "enabled" true .Values.components)) }}
+{{- if eq (toString (dig "transformer" "cachePrefix" "" (index .Values "servicex"))) "\"xcache:1094\"" }}
+{{- fail "coffea-shoppe: servicex.transformer.cachePrefix is wired to xcache (\"xcache:1094\"), but components.xcache.enabled is false; install with --set-string servicex.transformer.cachePrefix='\"\"' (or point it elsewhere), or enable xcache" }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{- /* Fails the render when a component is switched with <id>.enabled instead of components.<id>.enabled. */}}
+{{- define "coffea-shoppe.checkSwitches" -}}
+{{- if hasKey ((index .Values "coffea-casa") | default dict) "enabled" }}
+{{- fail "coffea-shoppe: coffea-casa.enabled is handed to the Coffea-Casa chart, which does not use it; the switch is components.coffea-casa.enabled (--set components.coffea-casa.enabled=false)" }}
+{{- end }}
+{{- if hasKey ((index .Values "servicex") | default dict) "enabled" }}
+{{- fail "coffea-shoppe: servicex.enabled is handed to the ServiceX chart, which does not use it; the switch is components.servicex.enabled (--set components.servicex.enabled=false)" }}
+{{- end }}
+{{- if hasKey ((index .Values "xcache") | default dict) "enabled" }}
+{{- fail "coffea-shoppe: xcache.enabled is handed to the XCache chart, which does not use it; the switch is components.xcache.enabled (--set components.xcache.enabled=false)" }}
+{{- end }}
+{{- if hasKey ((index .Values "triton") | default dict) "enabled" }}
+{{- fail "coffea-shoppe: triton.enabled is handed to the Triton Inference Server chart, which does not use it; the switch is components.triton.enabled (--set components.triton.enabled=false)" }}
+{{- end }}
+{{- if hasKey ((index .Values "mlflow") | default dict) "enabled" }}
+{{- fail "coffea-shoppe: mlflow.enabled is handed to the MLflow chart, which does not use it; the switch is components.mlflow.enabled (--set components.mlflow.enabled=false)" }}
 {{- end }}
 {{- end }}

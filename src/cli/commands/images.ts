@@ -16,10 +16,10 @@ function profileHuman(p: ProfileImages): string {
     ]),
   );
   const parts = [`profile ${p.profile} (Kubernetes ${p.kubeVersion})`, deployed];
-  const referenced = p.pins.filter((s) => s.status === "referenced");
+  const referenced = p.pins.filter((s) => s.status === "referenced" || s.status === "runtime");
   if (referenced.length > 0) {
     parts.push(
-      "pinned images started at run time (referenced, not run by the chart):",
+      "pinned images started at run time (referenced by the chart, or started by what it deploys):",
       renderTable(
         ["component", "image", "referenced at"],
         referenced.map((s) => [s.component, s.image, s.where.join("\n")]),

@@ -6,14 +6,30 @@ import { at, type Rule } from "./rule.js";
 
 const PROFILE_NAME = /^[a-z][a-z0-9-]*$/;
 
-/** Component ids are values keys and Helm aliases; `global` is Helm's. */
+/**
+ * Top-level keys of the umbrella's values that are not component blocks: Helm's `global` and
+ * `tags`, the umbrella's own `shoppe` and the `components` switches.
+ */
+const RESERVED_IDS: ReadonlyMap<string, string> = new Map([
+  ["global", "Helm"],
+  ["tags", "Helm"],
+  ["shoppe", "the umbrella's own templates"],
+  ["components", "the umbrella's component switches"],
+]);
+
+/** Component ids are values keys and Helm aliases; some top-level keys are taken. */
 export const componentIds: Rule = {
   name: "component-ids",
   check: (stack, ctx) =>
     Object.keys(stack.components).flatMap((id) => {
-      if (id === "global")
+      const owner = RESERVED_IDS.get(id);
+      if (owner !== undefined)
         return [
-          at(ctx, ["components", id], `"global" is reserved by Helm and cannot name a component`),
+          at(
+            ctx,
+            ["components", id],
+            `"${id}" is reserved by ${owner} and cannot name a component`,
+          ),
         ];
       return COMPONENT_ID.test(id)
         ? []
