@@ -63,19 +63,24 @@ function pinsOf(u: Umbrella, enabled: Record<string, boolean>): ImagePin[] {
   );
 }
 
-/** Lists deployed images per profile and compares them with the pins. */
+/**
+ * Lists deployed images per profile and compares them with the pins. Every profile is rendered
+ * even when one is asked for: a pin only one profile deploys (PostgreSQL in production, say)
+ * is "in other profiles" elsewhere, and only a pin no profile uses is drift.
+ */
 export async function images(ctx: Context, options: ImagesOptions = {}): Promise<ImagesResult> {
   const u = await openUmbrella(ctx, options);
-  const profiles = selectProfiles(u, options.profile);
+  const shown = new Set(selectProfiles(u, options.profile).map((p) => p.name));
+  const profiles = selectProfiles(u);
   const kubeVersion = options.kubeVersion ?? newestKubeVersion(u);
   const renderings = await renderMatrix(ctx, u, profiles, [kubeVersion], options);
   const scope = attributionScope(u);
-  const out: ProfileImages[] = [];
+  const all: ProfileImages[] = [];
   for (const [i, r] of renderings.entries()) {
     const enabled = await enabledComponents(u, profiles[i] as (typeof profiles)[number]);
     const drift = compareImages(r.objects, pinsOf(u, enabled), scope);
     const strip = <T extends { ref: unknown }>({ ref: _ref, ...rest }: T) => rest;
-    out.push({
+    all.push({
       profile: r.profile,
       kubeVersion: r.kubeVersion,
       enabled,
@@ -86,9 +91,31 @@ export async function images(ctx: Context, options: ImagesOptions = {}): Promise
       notes: drift.notes,
     });
   }
+  const out = crossProfile(all).filter((p) => shown.has(p.profile));
   return {
     chartDir: u.chartShown,
     drift: out.some((p) => p.unpinned.length > 0 || p.missing.length > 0),
     profiles: out,
   };
+}
+
+/** Marks a pin missing from one profile but used by another as used elsewhere, not drift. */
+function crossProfile(all: ProfileImages[]): ProfileImages[] {
+  const usedIn = new Map<string, string[]>();
+  for (const p of all) {
+    for (const s of p.pins) {
+      if (s.status === "missing" || s.status === "disabled" || s.status === "elsewhere") continue;
+      const key = `${s.component}.${s.name}`;
+      usedIn.set(key, [...(usedIn.get(key) ?? []), p.profile]);
+    }
+  }
+  return all.map((p) => {
+    const pins = p.pins.map((s): PinStatus => {
+      const others = usedIn.get(`${s.component}.${s.name}`);
+      return s.status === "missing" && others
+        ? { ...s, status: "elsewhere", where: others.map((o) => `profile ${o}`) }
+        : s;
+    });
+    return { ...p, pins, missing: pins.filter((s) => s.status === "missing") };
+  });
 }

@@ -54,7 +54,12 @@ export interface PinStatus {
   name: string;
   image: string;
   enabled: boolean;
-  status: "deployed" | "referenced" | "runtime" | "missing" | "disabled";
+  /**
+   * deployed by a container, referenced in the rendered config, started at run time (stack.yaml
+   * `startedBy`), used only under other profiles (`elsewhere`), not found (`missing`: drift),
+   * or its component is off (`disabled`).
+   */
+  status: "deployed" | "referenced" | "runtime" | "elsewhere" | "missing" | "disabled";
   /** Objects and paths where it was found. */
   where: string[];
 }

@@ -80,12 +80,23 @@ describeWithTools("images and resources of the rendered chart", ["helm", "docker
     expect(cli.stdout).toContain("DRIFT: pinned for an enabled component but not deployed");
   });
 
-  it("reports a pinned image no longer deployed as drift (exit 1, --json)", async () => {
+  it("counts a pin one profile leaves out as used elsewhere, not drift", async () => {
     const stack = structuredClone(good);
     stack.profiles.ci.values.servicex = {
       app: { replicas: 1 },
       didFinder: { CERNOpenData: { enabled: false } },
     };
+    await project.writeAndRender(stack);
+    const r = await images(project.ctx, { profile: "ci" });
+    expect(r.drift).toBe(false);
+    expect(r.profiles.map((p) => p.profile)).toEqual(["ci"]);
+    const didFinder = r.profiles[0]?.pins.find((p) => p.name === "did-finder");
+    expect(didFinder).toMatchObject({ status: "elsewhere", where: ["profile gpu"] });
+  });
+
+  it("reports a pinned image no profile deploys as drift (exit 1, --json)", async () => {
+    const stack = structuredClone(good);
+    stack.components.servicex.values.didFinder = { CERNOpenData: { enabled: false } };
     await project.writeAndRender(stack);
     const cli = await runCli(["--json", "images", "--profile", "ci"], project.root, {
       PATH: toolPath(),

@@ -26,6 +26,16 @@ function profileHuman(p: ProfileImages): string {
       ),
     );
   }
+  const elsewhere = p.pins.filter((s) => s.status === "elsewhere");
+  if (elsewhere.length > 0) {
+    parts.push(
+      "pinned images this profile does not deploy (other profiles do):",
+      renderTable(
+        ["component", "image", "deployed under"],
+        elsewhere.map((s) => [s.component, s.image, s.where.join(", ")]),
+      ),
+    );
+  }
   if (p.unpinned.length > 0) {
     parts.push(
       "DRIFT: deployed but not pinned in stack.yaml:",
