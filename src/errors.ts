@@ -1,7 +1,9 @@
 /**
  * Every error class the library throws. Only `cli/main.ts` maps them to exit codes:
- * bad input → 2, a check that ran and failed → 1, anything else → 1 with its stack under --verbose.
+ * bad input → 2, a check that ran and failed → 1, interrupted → 130 (SIGINT) or 143 (SIGTERM),
+ * anything else → 1 with its stack under --verbose.
  */
+import { constants } from "node:os";
 
 /** Base class: an error the user can act on, carrying context fields and a cause. */
 export class ShoppeError extends Error {
@@ -47,6 +49,22 @@ export class InputError extends ShoppeError {
   }
 }
 
+/**
+ * An input file that cannot be read: missing, not a regular file, too large, unreadable.
+ * `reason` says why and what to do; `missing` lets a caller treat an absent file as optional.
+ */
+export class InputFileError extends InputError {
+  readonly file: string;
+  readonly reason: string;
+  readonly missing: boolean;
+  constructor(file: string, reason: string, options: { missing?: boolean; cause?: unknown } = {}) {
+    super(`failed to read ${file}: ${reason}`, [], { cause: options.cause });
+    this.file = file;
+    this.reason = reason;
+    this.missing = options.missing ?? false;
+  }
+}
+
 /** Wrong flags or arguments. Exit 2. */
 export class UsageError extends ShoppeError {
   override readonly exitCode = 2;
@@ -59,6 +77,28 @@ export class CheckFailedError extends ShoppeError {
   constructor(message: string, details: string[] = []) {
     super(message);
     this.details = details;
+  }
+}
+
+/**
+ * Work stopped by SIGINT or SIGTERM after cleaning up; exit 128 + the signal's number (130,
+ * 143), the code a shell reports for a program the signal ended.
+ */
+export class InterruptedError extends ShoppeError {
+  override readonly exitCode: number;
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.signal = signal;
+    this.exitCode = 128 + (constants.signals[signal] ?? 0);
+  }
+
+  /** The error for work that `abort` stopped, saying what was interrupted and what is left. */
+  static of(abort: AbortSignal, message: (received: string) => string): InterruptedError {
+    const reason: unknown = abort.reason;
+    const signal = reason instanceof InterruptedError ? reason.signal : "SIGINT";
+    const received = reason instanceof Error ? reason.message : `received ${signal}`;
+    return new InterruptedError(signal, message(received), { cause: reason });
   }
 }
 

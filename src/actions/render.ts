@@ -1,7 +1,9 @@
 /**
  * `shoppe render`: stack.yaml → charts/<release name>/. Loads the manifest (bad input is an
  * InputError with positions), generates the chart purely, then either compares it with the
- * chart on disk (`check`) or writes it atomically. Rendering never fetches dependencies.
+ * chart on disk (`check`) or writes it atomically. Rendering never fetches dependencies. The
+ * output directory must be render's own (src/fsx/owned-dir.ts): missing, empty, or carrying
+ * the marker of an earlier render and nothing it did not write.
  */
 import path from "node:path";
 import type { ArtifactHubChange } from "../chart/chart-yaml.js";
@@ -11,11 +13,14 @@ import {
   diffCharts,
   type FileChange,
   nodeChartFs,
+  RENDER_OWNER,
   readChartDir,
   recoverInterruptedWrite,
   writeChartAtomically,
 } from "../chart/writer.js";
 import type { Context } from "../context.js";
+import { UsageError } from "../errors.js";
+import { claimOwnedDir, inspectOwnedDir, markerText } from "../fsx/owned-dir.js";
 import { loadStack } from "../manifest/load.js";
 
 /** Options for render. */
@@ -26,6 +31,8 @@ export interface RenderOptions {
   output?: string;
   /** Compare the chart on disk with a fresh render instead of writing. */
   check?: boolean;
+  /** Aborting stops the write before its rename and removes the temporary directory. */
+  signal?: AbortSignal;
 }
 
 /** What a render did or found. */
@@ -63,12 +70,13 @@ export async function render(
   deps: RenderDeps = {},
 ): Promise<RenderResult> {
   const fs = deps.fs ?? nodeChartFs;
+  if (options.output?.trim() === "") {
+    throw new UsageError("--output is empty; name the chart directory to write");
+  }
   const shown = options.file ?? "stack.yaml";
   const loaded = await loadStack(path.resolve(ctx.root, shown), { shownAs: shown });
-  const chartDir = path.resolve(
-    ctx.root,
-    options.output ?? path.join("charts", loaded.stack.release.name),
-  );
+  const output = options.output ?? path.join("charts", loaded.stack.release.name);
+  const chartDir = path.resolve(ctx.root, output);
   const step = ctx.progress.start(
     options.check ? `check ${rel(ctx, chartDir)}` : `render ${rel(ctx, chartDir)}`,
   );
@@ -77,11 +85,22 @@ export async function render(
     // A render killed between its renames left the chart aside; put it back before comparing
     // (a --check only reads, and reports what is on disk).
     if (!options.check) await recoverInterruptedWrite(chartDir, fs);
-    const current = await readChartDir(chartDir, fs);
+    const use = {
+      root: ctx.root,
+      shown: output,
+      verb: options.check ? "check" : "render into",
+      hint: `shoppe render writes only a directory that is missing, empty or one it rendered (it holds ${RENDER_OWNER.marker}); name another with -o (a chart an older shoppe rendered has no marker: move it aside and render again)`,
+    };
+    // --check reads a directory with strangers (they show as removed); a write refuses it.
+    const owned = options.check
+      ? await inspectOwnedDir(chartDir, RENDER_OWNER, use)
+      : await claimOwnedDir(chartDir, RENDER_OWNER, use);
+    const current = withoutMarker(await readChartDir(chartDir, output));
     const { changes, patch } = diffCharts(current, files);
     const changed = changes.length > 0;
-    const written = !options.check && changed;
-    if (written) await writeChartAtomically(chartDir, files, fs);
+    const markerStale = owned.markerText !== markerText(RENDER_OWNER, Object.keys(files));
+    const written = !options.check && (changed || markerStale);
+    if (written) await writeChartAtomically(chartDir, files, { fs, signal: options.signal });
     step.succeed(summary(changes, Boolean(options.check)));
     ctx.logger.debug(`render: ${Object.keys(files).length} files for ${rel(ctx, chartDir)}`);
     return {
@@ -99,6 +118,15 @@ export async function render(
     step.fail();
     throw err;
   }
+}
+
+/** The chart on disk without render's marker, which is bookkeeping, not chart content. */
+function withoutMarker(
+  files: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (!files) return files;
+  const { [RENDER_OWNER.marker]: _marker, ...rest } = files;
+  return rest;
 }
 
 function rel(ctx: Context, dir: string): string {

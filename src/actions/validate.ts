@@ -1,5 +1,6 @@
 /** `shoppe validate`: load stack.yaml through schema and rules, and summarise what it pins. */
 import path from "node:path";
+import { profileValuesRule } from "../chart/profiles.js";
 import type { Context } from "../context.js";
 import { loadStack } from "../manifest/load.js";
 import { isLocalChart } from "../manifest/schema.js";
@@ -33,7 +34,11 @@ export async function validate(
   options: ValidateOptions = {},
 ): Promise<ValidateResult> {
   const shown = options.file ?? "stack.yaml";
-  const loaded = await loadStack(path.resolve(ctx.root, shown), { shownAs: shown });
+  // The umbrella's check of profile values too: validate refuses what render would.
+  const loaded = await loadStack(path.resolve(ctx.root, shown), {
+    shownAs: shown,
+    rules: [profileValuesRule],
+  });
   const { stack } = loaded;
   return {
     file: shown,

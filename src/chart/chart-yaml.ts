@@ -4,6 +4,7 @@
  * Artifact Hub annotations generated from the pins, so they cannot go stale.
  */
 import { Document } from "yaml";
+import { yamlText } from "./escape/yaml.js";
 import { GENERATED_NOTICE, type UmbrellaModel } from "./model.js";
 import { YAML_OPTIONS, YAML_TO_STRING } from "./vtree.js";
 
@@ -25,7 +26,7 @@ export interface ChartYamlOptions {
 
 /** An annotation value: a YAML document embedded as a string, as Artifact Hub expects. */
 function embedded(value: unknown): string {
-  return new Document(value, YAML_OPTIONS).toString(YAML_TO_STRING);
+  return yamlText(new Document(value, YAML_OPTIONS), YAML_TO_STRING);
 }
 
 function annotations(model: UmbrellaModel, options: ChartYamlOptions): Record<string, string> {
@@ -71,5 +72,5 @@ export function chartYamlObject(model: UmbrellaModel, options: ChartYamlOptions 
 export function chartYamlText(model: UmbrellaModel, options: ChartYamlOptions = {}): string {
   const doc = new Document(chartYamlObject(model, options), YAML_OPTIONS);
   doc.commentBefore = ` ${GENERATED_NOTICE}`;
-  return doc.toString({ ...YAML_TO_STRING, blockQuote: "literal" });
+  return yamlText(doc, { ...YAML_TO_STRING, blockQuote: "literal" });
 }

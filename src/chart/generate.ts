@@ -40,6 +40,8 @@ const HELMIGNORE = `# ${GENERATED_NOTICE}
 *~
 .idea/
 .vscode/
+# Shoppe's records (render marker, dependency build), never part of the package.
+.shoppe-*
 `;
 
 /** Renders the umbrella chart of a loaded manifest; InputError for bad profile values. */

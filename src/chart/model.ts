@@ -32,11 +32,11 @@ export interface UmbrellaEndpoint {
   format: EndpointFormatName;
   /** The stack.yaml URL template. */
   url: string;
-  /** The published text as a Helm template ({{ .Release.Namespace }} …). */
-  template: string;
+  /** The published text, {release} and {namespace} kept (escape/template.ts prints them). */
+  published: string;
   /** The published text for people: `<release>`, `<namespace>`. */
   display: string;
-  /** Service name and port for a port-forward, as Helm templates. */
+  /** Service name for a port-forward, {release} and {namespace} kept. */
   service: string;
   port: number | undefined;
 }
@@ -115,13 +115,6 @@ export function switchPath(id: string): string {
   return `components.${id}.enabled`;
 }
 
-/** `{release}` and `{namespace}` as Helm template expressions. */
-export function toHelmTemplate(text: string): string {
-  return text
-    .replaceAll("{release}", "{{ .Release.Name }}")
-    .replaceAll("{namespace}", "{{ .Release.Namespace }}");
-}
-
 /** `{release}` and `{namespace}` as readers see them in docs. */
 export function toDisplay(text: string): string {
   return text.replaceAll("{release}", "<release>").replaceAll("{namespace}", "<namespace>");
@@ -144,9 +137,9 @@ function endpointOf(component: string, e: StackComponent["endpoints"][number]): 
     env: e.env,
     format: e.format,
     url: e.url,
-    template: toHelmTemplate(published),
+    published,
     display: toDisplay(published),
-    service: toHelmTemplate(u ? serviceName(u) : ""),
+    service: u ? serviceName(u) : "",
     port: u?.port,
   };
 }
@@ -202,7 +195,7 @@ function componentOf(id: string, c: StackComponent, loaded: LoadedStack, chartDi
  */
 export function quoteValue(text: string, quote: StackConsume["quote"]): string {
   if (quote === "none") return text;
-  // JSON string syntax is a valid Python literal for the printable ASCII endpoints produce.
+  // Every JSON string escape (\" \\ \n \uXXXX …) means the same in a Python string literal.
   return JSON.stringify(text);
 }
 

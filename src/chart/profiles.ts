@@ -1,56 +1,62 @@
 /**
  * Profiles: each stack.yaml profile becomes `ci/<name>-values.yaml` (chart-testing's
  * convention), after its values are checked against the umbrella's values schema so a
- * misspelt key fails the render with its position in stack.yaml.
+ * misspelt key is bad input with its position in stack.yaml, at `validate` (profileValuesRule,
+ * which validate hands to loadStack) as at `render`.
  */
 import { type Diagnostic, InputError } from "../errors.js";
 import type { LoadedStack } from "../manifest/load.js";
-import { formatPath } from "../manifest/positions.js";
-import { GENERATED_NOTICE, switchPath, type UmbrellaModel } from "./model.js";
-import { checkAgainstSchema, type JsonSchema } from "./values-schema.js";
+import { formatPath, type PositionedDocument } from "../manifest/positions.js";
+import { type Rule, sortByPosition } from "../manifest/rules/index.js";
+import type { Stack } from "../manifest/schema.js";
+import { yamlComment } from "./escape/yaml.js";
+import { GENERATED_NOTICE, type UmbrellaModel } from "./model.js";
+import { checkValues, type JsonSchema, type SchemaModel, valuesSchema } from "./values-schema.js";
 import { treeFromSource, treeToYaml } from "./vtree.js";
 
 /** Every profile value that the umbrella schema rejects, as positioned diagnostics. */
-export function profileProblems(loaded: LoadedStack, schema: JsonSchema): Diagnostic[] {
-  return Object.entries(loaded.stack.profiles).flatMap(([name, profile]) => {
-    const problems = [
-      ...checkAgainstSchema(profile.values, schema, [], true),
-      ...misplacedSwitches(loaded, profile.values),
-    ];
-    return problems.map((p) => {
+export function profileProblems(
+  stack: Stack,
+  document: PositionedDocument,
+  schema: JsonSchema,
+): Diagnostic[] {
+  return Object.entries(stack.profiles).flatMap(([name, profile]) =>
+    checkValues(profile.values, schema, { partial: true }).map((p) => {
       const docPath = ["profiles", name, "values", ...p.path];
       return {
-        position: loaded.document.locate(docPath),
+        position: document.locate(docPath),
         path: formatPath(docPath),
         message: `profile "${name}": ${p.message}`,
       };
-    });
-  });
+    }),
+  );
 }
 
-/**
- * `<id>.enabled` in a profile would be handed to the component's chart, not switch it; the
- * umbrella's templates refuse it at install time, and a profile is refused here already.
- */
-function misplacedSwitches(loaded: LoadedStack, values: Record<string, unknown>) {
-  return Object.keys(loaded.stack.components)
-    .filter((id) => {
-      const block = Object.hasOwn(values, id) ? values[id] : undefined;
-      return typeof block === "object" && block !== null && Object.hasOwn(block, "enabled");
-    })
-    .map((id) => ({
-      path: [id, "enabled"],
-      message: `"${id}.enabled" would be handed to the component's chart; the switch is ${switchPath(id)}`,
-    }));
+/** The part of the umbrella model its values schema needs, straight from the manifest. */
+function schemaModelOf(stack: Stack): SchemaModel {
+  return {
+    name: stack.release.name,
+    components: Object.entries(stack.components).map(([id, c]) => ({
+      id,
+      displayName: c.displayName,
+    })),
+  };
 }
+
+/** The profile check as a manifest rule, so `shoppe validate` reports what render would. */
+export const profileValuesRule: Rule = {
+  name: "profile-values",
+  check: (stack, ctx) =>
+    profileProblems(stack, ctx.document, valuesSchema(schemaModelOf(stack), GENERATED_NOTICE)),
+};
 
 /** Throws InputError listing every rejected profile value. */
 export function assertProfiles(loaded: LoadedStack, schema: JsonSchema): void {
-  const problems = profileProblems(loaded, schema);
+  const problems = profileProblems(loaded.stack, loaded.document, schema);
   if (problems.length > 0) {
     throw new InputError(
       `failed to render the umbrella chart: profile values that are not umbrella values`,
-      problems,
+      sortByPosition(problems),
     );
   }
 }
@@ -63,7 +69,9 @@ export function profileFiles(model: UmbrellaModel, loaded: LoadedStack): Record<
     const tree = treeFromSource(profile.values, source, () => "");
     const header = [GENERATED_NOTICE, `Profile "${name}": ${profile.description}`].join("\n");
     out[`ci/${name}-values.yaml`] =
-      tree.length > 0 ? treeToYaml(tree, header) : `${header.replace(/^/gm, "# ")}\n{}\n`;
+      tree.length > 0
+        ? treeToYaml(tree, header)
+        : `${yamlComment(header).replace(/^/gm, "# ")}\n{}\n`;
   }
   return out;
 }

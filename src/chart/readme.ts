@@ -3,19 +3,17 @@
  * the components are wired, the profiles, and the values reference built from the same
  * documented tree as values.yaml (helm-docs layout).
  */
+import { mdCell, mdCode, mdLink, mdParagraph, mdText } from "./escape/markdown.js";
+import { shellWord } from "./escape/shell.js";
 import { GENERATED_NOTICE, type UmbrellaModel } from "./model.js";
 import { flattenTree, type VNode } from "./vtree.js";
 
-/** Escapes a table cell. */
-function cell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
-}
-
+/** A table whose cells are Markdown (text from stack.yaml escaped where it was inserted). */
 function table(head: string[], rows: string[][]): string[] {
   return [
     `| ${head.join(" | ")} |`,
     `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+    ...rows.map((r) => `| ${r.map(mdCell).join(" | ")} |`),
   ];
 }
 
@@ -23,11 +21,11 @@ function componentsTable(model: UmbrellaModel): string[] {
   return table(
     ["Component", "Chart", "Version", "App version", "Repository", "Enabled"],
     model.components.map((c) => [
-      `[${c.displayName}](${c.sourceUrl}) (\`${c.id}\`)`,
-      c.dependency ? `\`${c.dependency.name}\`` : "-",
-      c.dependency ? c.dependency.version : "-",
-      c.appVersion,
-      c.dependency ? `\`${c.dependency.repository}\`` : "-",
+      `${mdLink(c.displayName, c.sourceUrl)} (${mdCode(c.id)})`,
+      c.dependency ? mdCode(c.dependency.name) : "-",
+      c.dependency ? mdText(c.dependency.version) : "-",
+      mdText(c.appVersion),
+      c.dependency ? mdCode(c.dependency.repository) : "-",
       c.enabled ? "yes" : "no",
     ]),
   );
@@ -35,7 +33,7 @@ function componentsTable(model: UmbrellaModel): string[] {
 
 function installSection(model: UmbrellaModel, chartPath: string): string[] {
   const repos = model.components.flatMap((c) =>
-    c.dependency?.repository.startsWith("http") ? [[c.id, c.dependency.repository]] : [],
+    c.dependency?.repository.startsWith("http") ? [[c.id, c.dependency.repository] as const] : [],
   );
   return [
     "## Install",
@@ -43,9 +41,9 @@ function installSection(model: UmbrellaModel, chartPath: string): string[] {
     "Helm needs every HTTP repository before it can fetch the dependencies (`shoppe chart deps` does this for you):",
     "",
     "```console",
-    ...repos.map(([id, url]) => `helm repo add ${id} ${url}`),
-    `helm dependency update ${chartPath}`,
-    `helm install facility ${chartPath} --namespace facility --create-namespace`,
+    ...repos.map(([id, url]) => `helm repo add ${shellWord(id)} ${shellWord(url)}`),
+    `helm dependency update ${shellWord(chartPath)}`,
+    `helm install facility ${shellWord(chartPath)} --namespace facility --create-namespace`,
     "```",
     "",
     "Switch a component off with `--set components.<component>.enabled=false` (the switches live outside the component blocks, which are handed to the component charts whole); use a profile with `--values <chart>/ci/<profile>-values.yaml`.",
@@ -55,30 +53,30 @@ function installSection(model: UmbrellaModel, chartPath: string): string[] {
 function wiringSection(model: UmbrellaModel): string[] {
   const env = model.envWiring.flatMap((w) =>
     w.endpoints.map((e) => [
-      `\`${e.component}\` ${e.name}`,
-      `\`${e.display}\``,
-      `\`${e.env}\``,
-      `\`${w.consumer}\`: \`${w.path}.${e.env}\` (from the ConfigMap, optional)`,
+      `${mdCode(e.component)} ${mdText(e.name)}`,
+      mdCode(e.display),
+      mdCode(e.env),
+      `${mdCode(w.consumer)}: ${mdCode(`${w.path}.${e.env}`)} (from the ConfigMap, optional)`,
     ]),
   );
   const values = model.valueWiring.map((w) => [
-    `\`${w.producer}\` ${w.endpoint.name}`,
-    `\`${w.value}\``,
+    `${mdCode(w.producer)} ${mdText(w.endpoint.name)}`,
+    mdCode(w.value),
     "-",
-    `\`${w.consumer}\`: \`${w.path}\``,
+    `${mdCode(w.consumer)}: ${mdCode(w.path)}`,
   ]);
   const published = model.components.flatMap((c) =>
     c.endpoints.map((e) => [
-      `\`${c.id}\` ${e.name}`,
-      `\`${e.display}\``,
-      `\`${e.env}\``,
+      `${mdCode(c.id)} ${mdText(e.name)}`,
+      mdCode(e.display),
+      mdCode(e.env),
       "ConfigMap",
     ]),
   );
   return [
     "## Wiring",
     "",
-    `The ConfigMap \`${model.endpointsConfigMap}\` (fixed name) holds one entry per endpoint of each enabled component, keyed by its environment variable; a disabled component's entries disappear. Notebooks read the entries through optional ConfigMap references, so a disabled component leaves its variable unset instead of breaking the pod. Values wired from another component's endpoint are written in their in-namespace form (Service name, no namespace), and the chart refuses to install while such a value points at a disabled component.`,
+    `The ConfigMap ${mdCode(model.endpointsConfigMap)} (fixed name) holds one entry per endpoint of each enabled component, keyed by its environment variable; a disabled component's entries disappear. Notebooks read the entries through optional ConfigMap references, so a disabled component leaves its variable unset instead of breaking the pod. Values wired from another component's endpoint are written in their in-namespace form (Service name, no namespace), and the chart refuses to install while such a value points at a disabled component.`,
     "",
     ...table(
       ["Producer endpoint", "Value", "Variable", "Consumer"],
@@ -95,7 +93,11 @@ function profilesSection(model: UmbrellaModel): string[] {
     "",
     ...table(
       ["Profile", "Values file", "Description"],
-      names.map((n) => [n, `\`ci/${n}-values.yaml\``, model.profiles[n]?.description ?? ""]),
+      names.map((n) => [
+        mdText(n),
+        mdCode(`ci/${n}-values.yaml`),
+        mdText(model.profiles[n]?.description ?? ""),
+      ]),
     ),
     "",
   ];
@@ -108,9 +110,9 @@ function valuesSection(tree: VNode[]): string[] {
     ...table(
       ["Key", "Type", "Default", "Description"],
       flattenTree(tree).map((r) => [
-        `\`${r.key}\``,
+        mdCode(r.key),
         r.type,
-        `\`${JSON.stringify(r.default)}\``,
+        mdCode(JSON.stringify(r.default) ?? "null"),
         r.description,
       ]),
     ),
@@ -121,11 +123,11 @@ function valuesSection(tree: VNode[]): string[] {
 export function readmeText(model: UmbrellaModel, tree: VNode[], chartPath: string): string {
   return [
     `<!-- ${GENERATED_NOTICE} -->`,
-    `# ${model.name}`,
+    `# ${mdText(model.name)}`,
     "",
-    model.description,
+    mdParagraph(model.description),
     "",
-    `Version ${model.version} · Kubernetes \`${model.kubeVersion}\``,
+    `Version ${mdText(model.version)} · Kubernetes ${mdCode(model.kubeVersion)}`,
     "",
     "## Components",
     "",

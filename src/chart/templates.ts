@@ -1,18 +1,23 @@
 /**
  * The umbrella's own templates: helpers (labels, the wiring check), the endpoints
  * ConfigMap with one entry per endpoint of each enabled component, and NOTES.txt. Values
- * are read with `index`/`dig` because component ids may contain dashes.
+ * are read with `index`/`dig` because component ids may contain dashes. Text from stack.yaml
+ * reaches a template only through escape/template.ts (and escape/yaml.ts inside YAML), so it
+ * is printed, never executed.
  */
+import { goString, templateComment, templateText, withPlaceholders } from "./escape/template.js";
+import { yamlDoubleQuotedBody, yamlInline } from "./escape/yaml.js";
 import {
   GENERATED_NOTICE,
   switchPath,
   type UmbrellaComponent,
+  type UmbrellaEndpoint,
   type UmbrellaModel,
 } from "./model.js";
 
 /** `(index .Values "coffea-casa")` */
 function valuesOf(id: string): string {
-  return `(index .Values ${JSON.stringify(id)})`;
+  return `(index .Values ${goString(id)})`;
 }
 
 /**
@@ -20,7 +25,12 @@ function valuesOf(id: string): string {
  * unset, as Helm decides a dependency whose condition path does not resolve.
  */
 export function enabledExpr(id: string): string {
-  return `(dig ${JSON.stringify(id)} "enabled" true .Values.components)`;
+  return `(dig ${goString(id)} "enabled" true .Values.components)`;
+}
+
+/** `{{- include "<name>.<what>" . }}`-style reference to a named template of the umbrella. */
+function templateName(model: UmbrellaModel, what: string): string {
+  return goString(`${model.name}.${what}`);
 }
 
 /**
@@ -31,23 +41,16 @@ export function enabledExpr(id: string): string {
 function switchChecks(model: UmbrellaModel): string[] {
   return model.components.flatMap((c) => [
     `{{- if hasKey (${valuesOf(c.id)} | default dict) "enabled" }}`,
-    `{{- fail ${JSON.stringify(`${model.name}: ${c.id}.enabled is handed to the ${c.displayName} chart, which does not use it; the switch is ${switchPath(c.id)} (--set ${switchPath(c.id)}=false)`)} }}`,
+    `{{- fail ${goString(`${model.name}: ${c.id}.enabled is handed to the ${c.displayName} chart, which does not use it; the switch is ${switchPath(c.id)} (--set ${switchPath(c.id)}=false)`)} }}`,
     "{{- end }}",
   ]);
-}
-
-function comment(text: string): string {
-  return `{{- /* ${text} */}}`;
 }
 
 function wiringChecks(model: UmbrellaModel): string[] {
   return model.valueWiring
     .filter((w) => w.producerEnabled)
     .flatMap((w) => {
-      const keys = w.path
-        .split(".")
-        .map((k) => JSON.stringify(k))
-        .join(" ");
+      const keys = w.path.split(".").map(goString).join(" ");
       const unset =
         w.quote === "none"
           ? `--set ${w.consumer}.${w.path}=""`
@@ -55,8 +58,8 @@ function wiringChecks(model: UmbrellaModel): string[] {
       const message = `${model.name}: ${w.consumer}.${w.path} is wired to ${w.producer} (${w.value}), but ${switchPath(w.producer)} is false; install with ${unset} (or point it elsewhere), or enable ${w.producer}`;
       return [
         `{{- if and ${enabledExpr(w.consumer)} (not ${enabledExpr(w.producer)}) }}`,
-        `{{- if eq (toString (dig ${keys} "" ${valuesOf(w.consumer)})) ${JSON.stringify(w.value)} }}`,
-        `{{- fail ${JSON.stringify(message)} }}`,
+        `{{- if eq (toString (dig ${keys} "" ${valuesOf(w.consumer)})) ${goString(w.value)} }}`,
+        `{{- fail ${goString(message)} }}`,
         "{{- end }}",
         "{{- end }}",
       ];
@@ -65,42 +68,46 @@ function wiringChecks(model: UmbrellaModel): string[] {
 
 /** templates/_helpers.tpl */
 export function helpersTpl(model: UmbrellaModel): string {
-  const n = model.name;
   return [
-    comment(GENERATED_NOTICE),
+    templateComment(GENERATED_NOTICE),
     "",
-    comment("Labels of the umbrella's own objects."),
-    `{{- define "${n}.labels" -}}`,
+    templateComment("Labels of the umbrella's own objects."),
+    `{{- define ${templateName(model, "labels")} -}}`,
     `helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}`,
     "app.kubernetes.io/name: {{ .Chart.Name }}",
     "app.kubernetes.io/instance: {{ .Release.Name }}",
     "app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}",
     "app.kubernetes.io/managed-by: {{ .Release.Service }}",
-    `app.kubernetes.io/part-of: ${n}`,
+    `app.kubernetes.io/part-of: ${templateText(yamlInline(model.name))}`,
     "{{- end }}",
     "",
-    comment(
+    templateComment(
       "Fails the install when a value wired to a component's endpoint (stack.yaml consumes) still points at it while that component is disabled.",
     ),
-    `{{- define "${n}.checkWiring" -}}`,
+    `{{- define ${templateName(model, "checkWiring")} -}}`,
     ...wiringChecks(model),
     "{{- end }}",
     "",
-    comment(
+    templateComment(
       "Fails the render when a component is switched with <id>.enabled instead of components.<id>.enabled.",
     ),
-    `{{- define "${n}.checkSwitches" -}}`,
+    `{{- define ${templateName(model, "checkSwitches")} -}}`,
     ...switchChecks(model),
     "{{- end }}",
     "",
   ].join("\n");
 }
 
+/** An endpoint's published text as a double-quoted YAML string assembled by the template. */
+function yamlEndpoint(e: UmbrellaEndpoint): string {
+  return `"${withPlaceholders(e.published, (part) => templateText(yamlDoubleQuotedBody(part)))}"`;
+}
+
 function configMapEntries(c: UmbrellaComponent): string[] {
   if (c.endpoints.length === 0) return [];
   return [
     `  {{- if ${enabledExpr(c.id)} }}`,
-    ...c.endpoints.map((e) => `  ${e.env}: ${JSON.stringify(e.template)}`),
+    ...c.endpoints.map((e) => `  ${templateText(yamlInline(e.env))}: ${yamlEndpoint(e)}`),
     "  {{- end }}",
   ];
 }
@@ -108,20 +115,20 @@ function configMapEntries(c: UmbrellaComponent): string[] {
 /** templates/endpoints-configmap.yaml */
 export function endpointsConfigMap(model: UmbrellaModel): string {
   return [
-    comment(GENERATED_NOTICE),
-    comment(
+    templateComment(GENERATED_NOTICE),
+    templateComment(
       `One entry per endpoint of each enabled component, keyed by its environment variable name (usable with envFrom). The name is fixed so consumers need not know the release name.`,
     ),
-    `{{- include "${model.name}.checkSwitches" . }}`,
-    `{{- include "${model.name}.checkWiring" . }}`,
+    `{{- include ${templateName(model, "checkSwitches")} . }}`,
+    `{{- include ${templateName(model, "checkWiring")} . }}`,
     `{{- if dig "endpoints" "create" true .Values.shoppe }}`,
     "apiVersion: v1",
     "kind: ConfigMap",
     "metadata:",
-    `  name: ${model.endpointsConfigMap}`,
+    `  name: ${templateText(yamlInline(model.endpointsConfigMap))}`,
     "  namespace: {{ .Release.Namespace }}",
     "  labels:",
-    `    {{- include "${model.name}.labels" . | nindent 4 }}`,
+    `    {{- include ${templateName(model, "labels")} . | nindent 4 }}`,
     "data:",
     ...model.components.flatMap(configMapEntries),
     "{{- end }}",
@@ -152,16 +159,16 @@ function notesFor(c: UmbrellaComponent, ports: Map<string, number>): string[] {
   const version = c.dependency
     ? ` (chart ${c.dependency.name} ${c.dependency.version}, app ${c.appVersion})`
     : "";
-  const lines = [`{{- if ${enabledExpr(c.id)} }}`, "", `${c.displayName}${version}`];
+  const lines = [`{{- if ${enabledExpr(c.id)} }}`, "", templateText(`${c.displayName}${version}`)];
   const forwarded = new Set<string>();
   for (const e of c.endpoints) {
-    lines.push(`  ${e.env}=${e.template}`);
+    lines.push(`  ${templateText(e.env)}=${withPlaceholders(e.published)}`);
     const key = `${e.service}:${e.port}`;
     const local = ports.get(key);
     if (local !== undefined && !forwarded.has(key)) {
       forwarded.add(key);
       lines.push(
-        `    kubectl --namespace {{ .Release.Namespace }} port-forward svc/${e.service} ${local}:${e.port}`,
+        `    kubectl --namespace {{ .Release.Namespace }} port-forward svc/${withPlaceholders(e.service)} ${local}:${e.port}`,
       );
     }
   }
@@ -173,12 +180,13 @@ function notesFor(c: UmbrellaComponent, ports: Map<string, number>): string[] {
 export function notesTxt(model: UmbrellaModel): string {
   const ports = localPorts(model);
   const disabled = model.components.map(
-    (c) =>
-      `{{- if not ${enabledExpr(c.id)} }}{{ $off = append $off ${JSON.stringify(c.id)} }}{{ end }}`,
+    (c) => `{{- if not ${enabledExpr(c.id)} }}{{ $off = append $off ${goString(c.id)} }}{{ end }}`,
   );
+  const name = templateText(model.name);
+  const configMap = templateText(model.endpointsConfigMap);
   return [
-    comment(GENERATED_NOTICE),
-    `${model.name} {{ .Chart.Version }} is installed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.`,
+    templateComment(GENERATED_NOTICE),
+    `${name} {{ .Chart.Version }} is installed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.`,
     "",
     "Enabled components, their in-cluster endpoints and how to reach them from your machine:",
     ...model.components.flatMap((c) => notesFor(c, ports)),
@@ -191,8 +199,8 @@ export function notesTxt(model: UmbrellaModel): string {
     "{{- end }}",
     `{{- if dig "endpoints" "create" true .Values.shoppe }}`,
     "",
-    `Every endpoint above is published in the ConfigMap ${model.endpointsConfigMap}:`,
-    `  kubectl --namespace {{ .Release.Namespace }} get configmap ${model.endpointsConfigMap} -o yaml`,
+    `Every endpoint above is published in the ConfigMap ${configMap}:`,
+    `  kubectl --namespace {{ .Release.Namespace }} get configmap ${configMap} -o yaml`,
     "{{- end }}",
     "{{- if .Values.global.domain }}",
     "",

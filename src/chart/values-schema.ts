@@ -3,9 +3,17 @@
  * mistyped umbrella value: top-level keys are strict, `global` stays open (Helm injects it
  * and sub-charts add to it), `components` holds a boolean switch per component, and a
  * component's own block is left to its chart's schema. The same schema checks profiles
- * at render time, through a small validator of the keywords it uses.
+ * at validate and render time, through Ajv.
  */
-import { switchPath, type UmbrellaModel } from "./model.js";
+import { Ajv, type ErrorObject } from "ajv";
+import { quote } from "../manifest/text.js";
+import { switchPath, type UmbrellaComponent, type UmbrellaModel } from "./model.js";
+
+/** What the values schema is built from: the umbrella's name and its components. */
+export interface SchemaModel {
+  name: UmbrellaModel["name"];
+  components: readonly Pick<UmbrellaComponent, "id" | "displayName">[];
+}
 
 /** The JSON Schema keywords this schema uses. */
 export interface JsonSchema {
@@ -19,7 +27,7 @@ export interface JsonSchema {
   required?: string[];
   items?: JsonSchema;
   anyOf?: JsonSchema[];
-  /** The only value allowed (not checked by checkAgainstSchema, which profiles do not need). */
+  /** The only value allowed. */
   const?: unknown;
 }
 
@@ -68,7 +76,7 @@ function shoppeSchema(): JsonSchema {
   };
 }
 
-function componentsSchema(model: UmbrellaModel): JsonSchema {
+function componentsSchema(model: SchemaModel): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const c of model.components) {
     properties[c.id] = {
@@ -88,7 +96,7 @@ function componentsSchema(model: UmbrellaModel): JsonSchema {
 }
 
 /** The schema as data. */
-export function valuesSchema(model: UmbrellaModel, notice: string): JsonSchema {
+export function valuesSchema(model: SchemaModel, notice: string): JsonSchema {
   const properties: Record<string, JsonSchema> = {
     global: globalSchema(),
     shoppe: shoppeSchema(),
@@ -116,7 +124,7 @@ export function valuesSchema(model: UmbrellaModel, notice: string): JsonSchema {
 }
 
 /** values.schema.json text. */
-export function valuesSchemaText(model: UmbrellaModel, notice: string): string {
+export function valuesSchemaText(model: SchemaModel, notice: string): string {
   return `${JSON.stringify(valuesSchema(model, notice), null, 2)}\n`;
 }
 
@@ -126,82 +134,82 @@ export interface SchemaProblem {
   message: string;
 }
 
-function typeOf(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
-  return typeof v;
+/** Options of checkValues. */
+export interface CheckValuesOptions {
+  /** An overlay (a profile, `--values`) sets only some keys: `required` is not checked. */
+  partial?: boolean;
 }
 
-function typeMatches(v: unknown, type: string | string[]): boolean {
-  const actual = typeOf(v);
-  const wanted = Array.isArray(type) ? type : [type];
-  return wanted.some((t) => t === actual || (t === "number" && actual === "integer"));
-}
-
+/** A value as a message shows it: strings quoted, anything else as JSON, cut when long. */
 function describeValue(v: unknown): string {
-  return typeof v === "string" ? `"${v}"` : JSON.stringify(v);
+  if (typeof v === "string") return quote(v);
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > 80 ? `${json.slice(0, 79)}…` : json;
+}
+
+/** JSON Pointer segments (`/a~1b/c` → ["a/b", "c"]). */
+function pointerPath(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
+/** A problem an author can act on, from one Ajv error; undefined for errors not to report. */
+function problemOf(e: ErrorObject, partial: boolean): SchemaProblem | undefined {
+  const path = pointerPath(e.instancePath);
+  // Inside anyOf the branches' own errors only explain the anyOf error, reported alone.
+  if (e.schemaPath.includes("/anyOf/")) return undefined;
+  // A null deletes the key when Helm merges values, so it fits anywhere below the top.
+  if (e.data === null && path.length > 0 && e.keyword !== "additionalProperties") return undefined;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(e.params.additionalProperty);
+      const known = Object.keys((e.parentSchema as JsonSchema | undefined)?.properties ?? {});
+      return {
+        path: [...path, key],
+        message: `unknown key ${quote(key)} (known here: ${known.join(", ")})`,
+      };
+    }
+    case "required":
+      return partial
+        ? undefined
+        : { path: [...path, String(e.params.missingProperty)], message: "is required" };
+    case "type":
+      return {
+        path,
+        message: `must be ${String(e.params.type).split(",").join(" or ")}, got ${describeValue(e.data)}`,
+      };
+    case "anyOf":
+      return { path, message: `${describeValue(e.data)} matches none of the allowed forms` };
+    case "const":
+      // The only const: `<id>.enabled`, which would reach the component's chart (valuesSchema).
+      if (path.length === 2 && path[1] === "enabled") {
+        const id = path[0] as string;
+        return {
+          path,
+          message: `"${id}.enabled" would be handed to the component's chart; the switch is ${switchPath(id)}`,
+        };
+      }
+      return { path, message: `must be ${JSON.stringify(e.params.allowedValue)}` };
+    default:
+      return { path, message: e.message ?? e.keyword };
+  }
 }
 
 /**
- * Checks `value` against `schema` (the keywords above); returns every problem. A `null`
- * value is accepted anywhere, as Helm treats it as "delete this key" when merging. With
- * `partial`, `required` is not checked: an overlay (a profile, `--values`) sets only some keys.
+ * Checks `value` against the umbrella's values schema with Ajv (draft-07, every error);
+ * returns each problem once, with messages a manifest author reads.
  */
-export function checkAgainstSchema(
+export function checkValues(
   value: unknown,
   schema: JsonSchema,
-  path: string[] = [],
-  partial = false,
+  options: CheckValuesOptions = {},
 ): SchemaProblem[] {
-  if (value === null && path.length > 0) return [];
-  if (schema.anyOf) {
-    const fits = schema.anyOf.some((s) => checkAgainstSchema(value, s, path, partial).length === 0);
-    return fits
-      ? []
-      : [{ path, message: `${describeValue(value)} matches none of the allowed forms` }];
-  }
-  if (schema.type && !typeMatches(value, schema.type)) {
-    return [
-      {
-        path,
-        message: `must be ${[schema.type].flat().join(" or ")}, got ${describeValue(value)}`,
-      },
-    ];
-  }
-  const out: SchemaProblem[] = [];
-  if (typeOf(value) === "object") {
-    out.push(...checkObject(value as Record<string, unknown>, schema, path, partial));
-  }
-  if (Array.isArray(value) && schema.items) {
-    const items = schema.items;
-    value.forEach((item, i) => {
-      out.push(...checkAgainstSchema(item, items, [...path, String(i)], partial));
-    });
-  }
-  return out;
-}
-
-function checkObject(
-  obj: Record<string, unknown>,
-  schema: JsonSchema,
-  path: string[],
-  partial: boolean,
-): SchemaProblem[] {
-  const out: SchemaProblem[] = [];
-  const props = schema.properties ?? {};
-  if (!partial) {
-    for (const key of schema.required ?? []) {
-      if (!(key in obj)) out.push({ path: [...path, key], message: "is required" });
-    }
-  }
-  for (const [key, v] of Object.entries(obj)) {
-    const sub = props[key];
-    if (sub) out.push(...checkAgainstSchema(v, sub, [...path, key], partial));
-    else if (schema.additionalProperties === false) {
-      const known = Object.keys(props).join(", ");
-      out.push({ path: [...path, key], message: `unknown key "${key}" (known here: ${known})` });
-    }
-  }
-  return out;
+  // strict: an unknown keyword in our own schema is a bug; logger off: the library never prints.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, logger: false });
+  const validate = ajv.compile(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).flatMap((e) => problemOf(e, options.partial ?? false) ?? []);
 }

@@ -4,7 +4,9 @@
  * component the overrides pinned in stack.yaml with their authored comments and the
  * generated wiring.
  */
-import type { PositionedDocument } from "../manifest/positions.js";
+import { InputError } from "../errors.js";
+import { type DocPath, formatPath, type PositionedDocument } from "../manifest/positions.js";
+import { mdCode, mdText } from "./escape/markdown.js";
 import {
   type EnvWiring,
   switchPath,
@@ -63,11 +65,11 @@ export function shoppeTree(model: UmbrellaModel): VNode {
     children: [
       {
         key: "endpoints",
-        description: `The ConfigMap \`${model.endpointsConfigMap}\` that publishes the in-cluster endpoint of every enabled component.`,
+        description: `The ConfigMap ${mdCode(model.endpointsConfigMap)} that publishes the in-cluster endpoint of every enabled component.`,
         children: [
           {
             key: "create",
-            description: `Create the ConfigMap \`${model.endpointsConfigMap}\` (a fixed name: consumers need not know the release name; one release per namespace). Notebooks read it through optional references, so turning it off only unsets their endpoint variables.`,
+            description: `Create the ConfigMap ${mdCode(model.endpointsConfigMap)} (a fixed name: consumers need not know the release name; one release per namespace). Notebooks read it through optional references, so turning it off only unsets their endpoint variables.`,
             value: true,
           },
         ],
@@ -87,39 +89,78 @@ export function componentsTree(model: UmbrellaModel): VNode {
       "Which components this release installs: `components.<id>.enabled` is the Helm condition of each component's chart.",
     children: model.components.map((c) => ({
       key: c.id,
-      description: `${c.displayName}.`,
-      children: [{ key: "enabled", description: `Install ${c.displayName}.`, value: c.enabled }],
+      description: `${mdText(c.displayName)}.`,
+      children: [
+        { key: "enabled", description: `Install ${mdText(c.displayName)}.`, value: c.enabled },
+      ],
     })),
   };
 }
 
-function authoredTree(c: UmbrellaComponent, document: PositionedDocument): VNode[] {
-  const source = document.doc.getIn(["components", c.id, "values"], true);
-  const fallback = (p: string[]) =>
-    `${c.displayName} chart value \`${p.join(".")}\`, pinned in stack.yaml.`;
-  return treeFromSource(c.source.values, source, fallback);
+/** What a component's tree is built from. */
+interface Build {
+  c: UmbrellaComponent;
+  model: UmbrellaModel;
+  document: PositionedDocument;
 }
 
-/** The node at a dotted path, creating documented intermediate mappings. */
-function mappingAt(nodes: VNode[], dotted: string, c: UmbrellaComponent): VNode[] {
+/** The description of a key from stack.yaml that has no comment there. */
+function authoredFallback(c: UmbrellaComponent): (p: string[]) => string {
+  return (p) =>
+    `${mdText(c.displayName)} chart value ${mdCode(p.join("."))}, pinned in stack.yaml.`;
+}
+
+function authoredTree({ c, document }: Build): VNode[] {
+  const source = document.doc.getIn(["components", c.id, "values"], true);
+  return treeFromSource(c.source.values, source, authoredFallback(c));
+}
+
+/**
+ * The mapping at a dotted path, creating documented intermediate mappings. The manifest rules
+ * refuse a wired path below a scalar; should one get here, it is still bad input, reported at
+ * `declaredAt` (the stack.yaml entry that asks for the `wired` path).
+ */
+function mappingAt(
+  nodes: VNode[],
+  dotted: string,
+  b: Build,
+  declaredAt: DocPath,
+  wired = dotted,
+): VNode[] {
   let cur = nodes;
   const seen: string[] = [];
   for (const key of dotted.split(".")) {
     seen.push(key);
-    cur = childOf(cur, key, `${c.displayName} chart values under \`${seen.join(".")}\`.`)
-      .children as VNode[];
+    const prefix = [...seen];
+    const node = childOf(
+      cur,
+      key,
+      `${mdText(b.c.displayName)} chart values under ${mdCode(seen.join("."))}.`,
+      (p) => authoredFallback(b.c)([...prefix, ...p]),
+    );
+    if (!node) {
+      throw new InputError("failed to render the umbrella chart: a wired value has no place", [
+        {
+          position: b.document.locate(declaredAt),
+          path: formatPath(declaredAt),
+          message: `${wired} needs values.${seen.join(".")} to be a mapping, but it holds a value`,
+        },
+      ]);
+    }
+    cur = node.children as VNode[];
   }
   return cur;
 }
 
-function addEnvWiring(nodes: VNode[], w: EnvWiring, c: UmbrellaComponent, model: UmbrellaModel) {
-  const env = mappingAt(nodes, w.path, c);
+function addEnvWiring(nodes: VNode[], w: EnvWiring, b: Build) {
+  const { c, model } = b;
+  const env = mappingAt(nodes, w.path, b, ["components", c.id, "endpointEnv"]);
   const sorted = [...w.endpoints].sort((a, b) => (a.env < b.env ? -1 : a.env > b.env ? 1 : 0));
   for (const e of sorted) {
     const producer = model.components.find((p) => p.id === e.component);
     env.push({
       key: e.env,
-      description: `${producer?.displayName ?? e.component} \`${e.name}\` endpoint (${e.display}) from the ConfigMap \`${model.endpointsConfigMap}\`; unset while \`${switchPath(e.component)}\` is false.`,
+      description: `${mdText(producer?.displayName ?? e.component)} ${mdCode(e.name)} endpoint (${mdCode(e.display)}) from the ConfigMap ${mdCode(model.endpointsConfigMap)}; unset while ${mdCode(switchPath(e.component))} is false.`,
       value: {
         valueFrom: {
           configMapKeyRef: { name: model.endpointsConfigMap, key: e.env, optional: true },
@@ -130,22 +171,22 @@ function addEnvWiring(nodes: VNode[], w: EnvWiring, c: UmbrellaComponent, model:
   }
 }
 
-function addValueWiring(
-  nodes: VNode[],
-  w: ValueWiring,
-  c: UmbrellaComponent,
-  model: UmbrellaModel,
-) {
+function addValueWiring(nodes: VNode[], w: ValueWiring, b: Build) {
+  const { c, model } = b;
   const parts = w.path.split(".");
   const leaf = parts.pop() as string;
-  const parent = parts.length > 0 ? mappingAt(nodes, parts.join("."), c) : nodes;
+  const index = c.source.consumes.findIndex((x) => x.value === w.path);
+  const declaredAt = ["components", c.id, "consumes", index, "value"];
+  const parent =
+    parts.length > 0 ? mappingAt(nodes, parts.join("."), b, declaredAt, w.path) : nodes;
   const producer = model.components.find((p) => p.id === w.producer);
-  const name = producer?.displayName ?? w.producer;
+  const name = mdText(producer?.displayName ?? w.producer);
+  const endpoint = mdCode(`${w.producer}.${w.endpoint.name}`);
   parent.push({
     key: leaf,
     description: w.producerEnabled
-      ? `Wired to the ${name} endpoint \`${w.producer}.${w.endpoint.name}\` (stack.yaml \`consumes\`)${quoted(w)}. Set it to \`${w.unset}\` when installing with \`${switchPath(w.producer)}=false\`: the chart refuses to install while it points at a disabled component.`
-      : `Wired to the ${name} endpoint \`${w.producer}.${w.endpoint.name}\` (stack.yaml \`consumes\`)${quoted(w)}; unset because ${name} is disabled in stack.yaml. Set it to \`${w.value}\` when enabling it.`,
+      ? `Wired to the ${name} endpoint ${endpoint} (stack.yaml \`consumes\`)${quoted(w)}. Set it to ${mdCode(w.unset)} when installing with ${mdCode(`${switchPath(w.producer)}=false`)}: the chart refuses to install while it points at a disabled component.`
+      : `Wired to the ${name} endpoint ${endpoint} (stack.yaml \`consumes\`)${quoted(w)}; unset because ${name} is disabled in stack.yaml. Set it to ${mdCode(w.value)} when enabling it.`,
     value: w.producerEnabled ? w.value : w.unset,
   });
 }
@@ -169,18 +210,17 @@ export function componentTree(
   document: PositionedDocument,
 ): VNode {
   const chart = c.dependency
-    ? ` Chart \`${c.dependency.name}\` ${c.dependency.version} from ${c.repositoryShown}.`
+    ? ` Chart ${mdCode(c.dependency.name)} ${mdText(c.dependency.version)} from ${mdText(c.repositoryShown)}.`
     : "";
-  const children: VNode[] = authoredTree(c, document);
-  for (const w of model.envWiring.filter((x) => x.consumer === c.id)) {
-    addEnvWiring(children, w, c, model);
-  }
+  const b: Build = { c, model, document };
+  const children: VNode[] = authoredTree(b);
+  for (const w of model.envWiring.filter((x) => x.consumer === c.id)) addEnvWiring(children, w, b);
   for (const w of model.valueWiring.filter((x) => x.consumer === c.id)) {
-    addValueWiring(children, w, c, model);
+    addValueWiring(children, w, b);
   }
   return {
     key: c.id,
-    description: `${c.displayName}: ${sentence(c.description)}${chart} Every key here is handed to that chart; the switch is \`${switchPath(c.id)}\`.`,
+    description: `${mdText(c.displayName)}: ${mdText(sentence(c.description))}${chart} Every key here is handed to that chart; the switch is ${mdCode(switchPath(c.id))}.`,
     children,
   };
 }

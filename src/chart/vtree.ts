@@ -15,6 +15,7 @@ import {
   type Scalar,
   YAMLMap,
 } from "yaml";
+import { yamlComment, yamlText } from "./escape/yaml.js";
 
 /** One mapping key with its description, holding either a leaf value or child keys. */
 export interface VNode {
@@ -61,7 +62,8 @@ function isPlainMap(v: unknown): v is Record<string, unknown> {
 
 /**
  * The tree of a plain mapping, taking descriptions from the YAML node it was parsed from
- * (authored comments); `fallback` describes keys without one ("" leaves them bare).
+ * (authored comments); `fallback` describes keys without one ("" leaves them bare). Keys
+ * keep the source's order; only own keys count (a key may be `constructor`).
  */
 export function treeFromSource(
   value: Record<string, unknown>,
@@ -70,19 +72,23 @@ export function treeFromSource(
   path: string[] = [],
 ): VNode[] {
   const map = isMap(source) ? (source as YAMLMap) : undefined;
-  const order = map
-    ? map.items.map((p) => String((p.key as Scalar | null)?.value ?? ""))
-    : Object.keys(value);
+  // Key → index in the source mapping: a Map, so a mapping of many keys stays linear.
+  const indexOf = new Map<string, number>();
+  map?.items.forEach((p, i) => {
+    const key = String((p.key as Scalar | null)?.value ?? "");
+    if (!indexOf.has(key)) indexOf.set(key, i);
+  });
   const keys = [
-    ...order.filter((k) => k in value),
-    ...Object.keys(value).filter((k) => !order.includes(k)),
+    ...[...indexOf.keys()].filter((k) => Object.hasOwn(value, k)),
+    ...Object.keys(value).filter((k) => !indexOf.has(k)),
   ];
   return keys.map((key) => {
-    const index = map ? order.indexOf(key) : -1;
-    const pair = map && index >= 0 ? map.items[index] : undefined;
+    const index = indexOf.get(key);
+    const pair = map && index !== undefined ? map.items[index] : undefined;
     const child = value[key];
     const keyPath = [...path, key];
-    const description = (map && index >= 0 ? commentOf(map, index) : "") || fallback(keyPath);
+    const description =
+      (map && index !== undefined ? commentOf(map, index) : "") || fallback(keyPath);
     if (isPlainMap(child) && Object.keys(child).length > 0) {
       const childSource = isPair(pair) ? pair.value : undefined;
       if (isMap(childSource) && childSource.flow)
@@ -93,31 +99,29 @@ export function treeFromSource(
   });
 }
 
-/** The child called `key`, created (with `description`) when missing. */
-export function childOf(nodes: VNode[], key: string, description: string): VNode {
+/**
+ * The child mapping called `key`, created (with `description`) when missing or null; a
+ * mapping printed as one value (flow style) is opened into documented keys (`fallback`
+ * describes them). Undefined when the key holds a scalar or a list: nothing can go below it.
+ */
+export function childOf(
+  nodes: VNode[],
+  key: string,
+  description: string,
+  fallback: (path: string[]) => string = () => "",
+): VNode | undefined {
   let node = nodes.find((n) => n.key === key);
   if (!node) {
     node = { key, description, children: [] };
     nodes.push(node);
   }
-  if (!node.children) {
-    if (
-      node.value !== undefined &&
-      !(isPlainMap(node.value) && Object.keys(node.value).length === 0)
-    ) {
-      throw new Error(`values key ${key} holds a value, not a mapping`);
-    }
-    node.children = [];
-    delete node.value;
-  }
+  if (node.children) return node;
+  const value = node.value;
+  if (value !== undefined && value !== null && !isPlainMap(value)) return undefined;
+  node.children = value ? treeFromSource(value, undefined, fallback) : [];
+  delete node.value;
+  delete node.flow;
   return node;
-}
-
-/** The plain value of a tree. */
-export function treeToValue(nodes: VNode[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const n of nodes) out[n.key] = n.children ? treeToValue(n.children) : n.value;
-  return out;
 }
 
 function toYamlMap(doc: Document, nodes: VNode[], top: boolean): YAMLMap {
@@ -134,9 +138,9 @@ function toYamlMap(doc: Document, nodes: VNode[], top: boolean): YAMLMap {
   return map;
 }
 
-/** helm-docs comment lines: ` -- first line`, then the rest. */
+/** helm-docs comment lines: ` -- first line`, then the rest; no text can leave the comment. */
 function formatComment(description: string): string {
-  return description
+  return yamlComment(description)
     .split("\n")
     .map((l, i) => (i === 0 ? ` -- ${l}` : ` ${l}`))
     .join("\n");
@@ -146,11 +150,11 @@ function formatComment(description: string): string {
 export function treeToYaml(nodes: VNode[], header: string): string {
   const doc = new Document(null, YAML_OPTIONS);
   doc.contents = toYamlMap(doc, nodes, true) as unknown as typeof doc.contents;
-  doc.commentBefore = header
+  doc.commentBefore = yamlComment(header)
     .split("\n")
     .map((l) => (l ? ` ${l}` : ""))
     .join("\n");
-  return doc.toString(YAML_TO_STRING);
+  return yamlText(doc, YAML_TO_STRING);
 }
 
 /** A leaf's type as helm-docs names it. */

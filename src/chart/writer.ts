@@ -1,15 +1,19 @@
 /**
  * Reads a chart directory, diffs it against a fresh render, and writes a render atomically:
- * every file goes into a temporary directory next to the target, which then replaces the
- * target by rename. A failure before the rename leaves the previous chart untouched and
- * removes the temporary directory. Dependency build output (Chart.lock, charts/) belongs to
- * `shoppe chart deps`, so it is carried over and never compared.
+ * every file, and the render marker listing them, goes into a temporary directory next to the
+ * target, which then replaces the target by rename. A failure or an interrupt before the rename
+ * leaves the previous chart untouched and removes the temporary directory. Dependency build
+ * output (Chart.lock, charts/, .shoppe-deps.json) belongs to `shoppe chart deps`, so it is
+ * carried over and never compared. Whether the target may be replaced at all is decided before,
+ * by the ownership rule (src/fsx/owned-dir.ts, RENDER_OWNER).
  */
-import { randomBytes } from "node:crypto";
 import * as nodeFs from "node:fs/promises";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { ShoppeError } from "../errors.js";
+import { InputError, InterruptedError, ShoppeError } from "../errors.js";
+import { type DirOwner, markerText } from "../fsx/owned-dir.js";
+import { deadScratch, scratchPath } from "../fsx/scratch.js";
+import { readInputTree } from "../io/read-tree.js";
 
 /** The file operations the writer needs; tests hand in one that fails on demand. */
 export interface ChartFs {
@@ -22,14 +26,25 @@ export interface ChartFs {
   ): Promise<{ name: string; isDirectory(): boolean }[]>;
   rename(from: string, to: string): Promise<void>;
   rm(target: string, options: { recursive: true; force: true }): Promise<void>;
-  cp(from: string, to: string, options: { recursive: true }): Promise<void>;
+  cp(
+    from: string,
+    to: string,
+    options: { recursive: true; filter?: (source: string) => boolean },
+  ): Promise<void>;
 }
 
 /** The real file system. */
 export const nodeChartFs: ChartFs = nodeFs as unknown as ChartFs;
 
-/** Entries of a chart directory that a render keeps and never compares. */
-export const PRESERVED_ENTRIES = ["Chart.lock", "charts"];
+/** Entries of a chart directory that a render keeps and never compares (chart deps' output). */
+export const PRESERVED_ENTRIES = ["Chart.lock", "charts", ".shoppe-deps.json"];
+
+/** `shoppe render` as the owner of the chart directories it writes. */
+export const RENDER_OWNER: DirOwner = {
+  marker: ".shoppe-render.json",
+  generator: "shoppe render",
+  preserved: PRESERVED_ENTRIES,
+};
 
 /** How one file differs between the chart on disk and a fresh render. */
 export interface FileChange {
@@ -37,28 +52,18 @@ export interface FileChange {
   change: "added" | "modified" | "removed";
 }
 
-/** Reads every file of a chart directory (except preserved entries); undefined if missing. */
+/**
+ * Reads every file of a chart directory (except preserved entries); undefined if missing.
+ * Through the bounded reader: a FIFO, socket, device or outward link in it is an InputError
+ * naming it (`shown` names the directory), never a hang.
+ */
 export async function readChartDir(
   dir: string,
-  fs: ChartFs = nodeChartFs,
+  shown = dir,
 ): Promise<Record<string, string> | undefined> {
-  const out: Record<string, string> = {};
-  const walk = async (rel: string): Promise<void> => {
-    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
-    for (const e of entries) {
-      const relPath = rel ? `${rel}/${e.name}` : e.name;
-      if (!rel && PRESERVED_ENTRIES.includes(e.name)) continue;
-      if (e.isDirectory()) await walk(relPath);
-      else out[relPath] = await fs.readFile(path.join(dir, relPath), "utf8");
-    }
-  };
-  try {
-    await walk("");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-  return out;
+  const files = await readInputTree(dir, { shown, skip: PRESERVED_ENTRIES });
+  if (!files) return undefined;
+  return Object.fromEntries([...files].map(([rel, bytes]) => [rel, bytes.toString("utf8")]));
 }
 
 function byPath(a: string, b: string): number {
@@ -95,25 +100,27 @@ export function diffCharts(
   return { changes, patch: patches.join("") };
 }
 
-/** Writes `files` as the whole chart at `dir`, atomically (see the module comment). */
+/** Writes `files` and their marker as the whole chart at `dir`, atomically (see the module comment). */
 export async function writeChartAtomically(
   dir: string,
   files: Record<string, string>,
-  fs: ChartFs = nodeChartFs,
+  o: { fs?: ChartFs; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const parent = path.dirname(dir);
-  const base = path.basename(dir);
-  const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const staging = path.join(parent, `.${base}.render-${suffix}`);
-  const previous = path.join(parent, `.${base}.previous-${suffix}`);
+  const fs = o.fs ?? nodeChartFs;
+  const staging = scratchPath(dir, "render");
+  const previous = scratchPath(dir, "previous");
+  const marked = { ...files, [RENDER_OWNER.marker]: markerText(RENDER_OWNER, Object.keys(files)) };
   try {
     await fs.mkdir(staging, { recursive: true });
-    for (const [rel, content] of Object.entries(files)) {
+    for (const [rel, content] of Object.entries(marked)) {
+      o.signal?.throwIfAborted();
       const file = path.join(staging, rel);
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, content);
     }
-    const existed = await carryOver(dir, staging, fs);
+    const existed = await carryOver(dir, staging, fs, o.signal);
+    // The last point to stop: once the old chart is moved aside, the swap runs to its end.
+    o.signal?.throwIfAborted();
     if (existed) await fs.rename(dir, previous);
     try {
       await fs.rename(staging, dir);
@@ -124,6 +131,13 @@ export async function writeChartAtomically(
     if (existed) await fs.rm(previous, { recursive: true, force: true });
   } catch (err) {
     await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    if (o.signal?.aborted) {
+      throw InterruptedError.of(
+        o.signal,
+        (received) =>
+          `failed to write chart ${dir}: interrupted (${received}); the previous chart is unchanged`,
+      );
+    }
     const why = err instanceof Error ? err.message : String(err);
     throw new ShoppeError(`failed to write chart ${dir}: ${why}; the previous chart is unchanged`, {
       cause: err,
@@ -131,23 +145,11 @@ export async function writeChartAtomically(
   }
 }
 
-/** True when the process that owns a staging name (`.<chart>.<kind>-<pid>-<hex>`) is gone. */
-function ownerGone(name: string): boolean {
-  const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
 /**
  * Repairs what a render killed mid-write left behind: a run killed between its two renames
- * leaves the chart only as `.<chart>.previous-*`, which is moved back; staging directories of
- * dead runs are removed. Directories of live runs are left alone.
+ * leaves the chart (with its marker, so it is still render's) only as `.<chart>.previous-*`,
+ * which is moved back; staging directories of dead runs are removed. Directories of live runs
+ * are left alone.
  */
 export async function recoverInterruptedWrite(
   dir: string,
@@ -159,15 +161,14 @@ export async function recoverInterruptedWrite(
   try {
     names = (await fs.readdir(parent, { withFileTypes: true })).map((e) => e.name);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw err;
+    // No parent directory, no leftovers; whether the chart may go there is decided later.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return;
+    throw new InputError(`failed to read ${parent}: ${(err as Error).message}`, [], { cause: err });
   }
-  const leftovers = names.filter(
-    (n) => (n.startsWith(`.${base}.render-`) || n.startsWith(`.${base}.previous-`)) && ownerGone(n),
-  );
-  for (const name of leftovers) {
+  for (const { name, kind } of deadScratch(dir, names, ["render", "previous"])) {
     const full = path.join(parent, name);
-    if (name.startsWith(`.${base}.previous-`) && !names.includes(base)) {
+    if (kind === "previous" && !names.includes(base)) {
       await fs.rename(full, dir);
       names.push(base);
     } else {
@@ -177,7 +178,12 @@ export async function recoverInterruptedWrite(
 }
 
 /** Copies preserved entries of the current chart into the staging directory; false if no chart. */
-async function carryOver(dir: string, staging: string, fs: ChartFs): Promise<boolean> {
+async function carryOver(
+  dir: string,
+  staging: string,
+  fs: ChartFs,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   let names: string[];
   try {
     names = (await fs.readdir(dir, { withFileTypes: true })).map((e) => e.name);
@@ -185,8 +191,13 @@ async function carryOver(dir: string, staging: string, fs: ChartFs): Promise<boo
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw err;
   }
+  // charts/ can hold many archives: stop between files, not only after the whole copy.
+  const filter = () => {
+    signal?.throwIfAborted();
+    return true;
+  };
   for (const name of names.filter((n) => PRESERVED_ENTRIES.includes(n))) {
-    await fs.cp(path.join(dir, name), path.join(staging, name), { recursive: true });
+    await fs.cp(path.join(dir, name), path.join(staging, name), { recursive: true, filter });
   }
   return true;
 }

@@ -187,7 +187,9 @@ export function summariseResources(
   let total = { ...zeroAmounts(), pods: 0 };
   for (const it of items) {
     const pods = it.object.startsWith("PersistentVolumeClaim/") ? 0 : it.replicas;
-    const prev = components[it.component] ?? { ...zeroAmounts(), pods: 0 };
+    // Own keys only: a component may be called `constructor`.
+    const seen = Object.hasOwn(components, it.component) ? components[it.component] : undefined;
+    const prev = seen ?? { ...zeroAmounts(), pods: 0 };
     components[it.component] = { ...add(prev, it.total), pods: prev.pods + pods };
     total = { ...add(total, it.total), pods: total.pods + pods };
   }

@@ -15,8 +15,13 @@ export interface EndpointUrl {
   path: string;
 }
 
-/** Well-known ports of the schemes facility services use. */
-const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, root: 1094, xroot: 1094 };
+/** Well-known ports of the schemes facility services use (a Map: schemes are user text). */
+const DEFAULT_PORTS: ReadonlyMap<string, number> = new Map([
+  ["http", 80],
+  ["https", 443],
+  ["root", 1094],
+  ["xroot", 1094],
+]);
 
 const URL_SHAPE = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#\s]+)(?::(\d{1,5}))?(\/[^\s]*)?$/;
 
@@ -25,7 +30,7 @@ export function parseEndpointUrl(url: string): EndpointUrl | undefined {
   const m = URL_SHAPE.exec(url);
   if (!m) return undefined;
   const scheme = m[1] as string;
-  const port = m[3] !== undefined ? Number(m[3]) : DEFAULT_PORTS[scheme];
+  const port = m[3] !== undefined ? Number(m[3]) : DEFAULT_PORTS.get(scheme);
   return { scheme, host: m[2] as string, port, path: m[4] ?? "" };
 }
 

@@ -1,12 +1,14 @@
 /**
- * Loads stack.yaml: parse with positions → schema → defaults → named semantic rules, and
- * reports every problem at once (file:line:col: path: message), never only the first.
+ * Loads stack.yaml: parse with positions → the document as data (no `__proto__` keys, no
+ * characters a chart cannot carry) → schema → defaults → named semantic rules, and reports
+ * every problem of a phase at once (file:line:col: path: message), never only the first.
  */
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { dataProblems } from "./data-check.js";
 import { parseYamlFile } from "./parse.js";
 import type { PositionedDocument } from "./positions.js";
-import { runRules } from "./rules/index.js";
+import { type Rule, runRules, sortByPosition } from "./rules/index.js";
 import { type Stack, StackSchema } from "./schema.js";
 import { issuesToDiagnostics } from "./schema-issues.js";
 
@@ -25,6 +27,8 @@ export interface LoadedStack {
 export interface LoadStackOptions {
   /** How the file is named in messages; defaults to the path as given. */
   shownAs?: string;
+  /** Rules of the layers above run with the manifest's own (e.g. the umbrella's profile check). */
+  rules?: readonly Rule[];
 }
 
 /** Loads and validates the manifest at `file`; throws InputError with all diagnostics. */
@@ -39,16 +43,23 @@ export async function loadStack(
       { position: positioned.locate([]), path: "", message: "the document must be a mapping" },
     ]);
   }
+  const unfit = dataProblems(value, positioned);
+  if (unfit.length > 0) {
+    throw new InputError(
+      `failed to load ${shown}: not a valid stack manifest`,
+      sortByPosition(unfit),
+    );
+  }
   const parsed = StackSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     throw new InputError(
       `failed to load ${shown}: not a valid stack manifest`,
-      issuesToDiagnostics(parsed.error.issues, positioned),
+      sortByPosition(issuesToDiagnostics(parsed.error.issues, positioned)),
     );
   }
   const absolute = path.resolve(file);
   const dir = path.dirname(absolute);
-  const problems = await runRules(parsed.data, { document: positioned, dir });
+  const problems = await runRules(parsed.data, { document: positioned, dir }, options.rules);
   if (problems.length > 0) {
     throw new InputError(`failed to load ${shown}: not a valid stack manifest`, problems);
   }

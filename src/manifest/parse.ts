@@ -1,12 +1,16 @@
 /**
- * Reads a YAML input file strictly: a missing file, a directory, bytes that are not UTF-8,
- * an empty document, syntax errors, duplicate keys and alias bombs are all bad input with a
- * position, never a stack trace. Shared by stack.yaml and any other YAML the tools read.
+ * Reads a YAML input file strictly and in bounded time: the file goes through the one input
+ * reader (regular files only, size limit on the bytes read, strict UTF-8 with the bad byte
+ * located); the text is parsed with token and depth limits (yaml-bounded.ts); an empty
+ * document, syntax errors, duplicate keys, too many aliases, alias cycles and alias bombs are
+ * bad input with a position, never a stack trace. Shared by stack.yaml and any other YAML the tools read.
  */
-import { readFile, stat } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter } from "yaml";
 import { type Diagnostic, InputError } from "../errors.js";
+import { readInputText } from "../io/read-input.js";
 import { PositionedDocument } from "./positions.js";
+import { composeBounded, LimitExceeded, MANIFEST_LIMITS, type YamlLimits } from "./yaml-bounded.js";
+import { checkKeysAndAliases, type OffsetProblem } from "./yaml-checks.js";
 
 /** A YAML file parsed with positions, plus its plain JavaScript value. */
 export interface ParsedYaml {
@@ -15,124 +19,90 @@ export interface ParsedYaml {
   text: string;
 }
 
-/** Aliases expanded past this count indicate a "billion laughs" document. */
-const MAX_ALIAS_COUNT = 100;
-/** Larger inputs are not manifests; refuse before parsing. */
-const MAX_BYTES = 4 * 1024 * 1024;
-
-async function readBytes(file: string, shown: string): Promise<Buffer> {
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(code);
-    throw new InputError(`failed to read ${shown}: ${why}`, [], { cause: err });
-  }
-  if (info.isDirectory())
-    throw new InputError(`failed to read ${shown}: it is a directory, not a file`);
-  if (info.size > MAX_BYTES) {
-    throw new InputError(
-      `failed to read ${shown}: ${info.size} bytes is larger than the ${MAX_BYTES}-byte limit`,
-    );
-  }
-  return readFile(file);
+/** How a YAML input is parsed. */
+export interface ParseYamlOptions {
+  /** An empty or comment-only document is the value null instead of an error (values files). */
+  allowEmpty?: boolean;
+  /** Size and shape limits; default MANIFEST_LIMITS. */
+  limits?: YamlLimits;
 }
 
-function decodeUtf8(bytes: Buffer, shown: string): string {
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    const bad = Math.max(0, firstInvalidUtf8(bytes));
-    const before = bytes.subarray(0, bad).toString("utf8");
-    const line = before.split("\n").length;
-    const col = before.length - before.lastIndexOf("\n");
-    const byte = bytes[bad]?.toString(16).padStart(2, "0");
-    throw new InputError(`failed to read ${shown}: not UTF-8 text`, [
-      {
-        position: { file: shown, line, col },
-        path: "",
-        message: `byte 0x${byte} at offset ${bad} is not valid UTF-8`,
-      },
-    ]);
-  }
-}
-
-/** Offset of the first byte that does not start or continue a UTF-8 sequence; -1 if none. */
-function firstInvalidUtf8(b: Buffer): number {
-  for (let i = 0; i < b.length; ) {
-    const c = b[i] as number;
-    const n =
-      c < 0x80
-        ? 1
-        : c >= 0xc2 && c <= 0xdf
-          ? 2
-          : c >= 0xe0 && c <= 0xef
-            ? 3
-            : c >= 0xf0 && c <= 0xf4
-              ? 4
-              : 0;
-    if (n === 0) return i;
-    for (let k = 1; k < n; k++)
-      if (i + k >= b.length || ((b[i + k] as number) & 0xc0) !== 0x80) return i;
-    i += n;
-  }
-  return -1;
-}
+/** YAML problems past this many are summarised: most follow from the first ones. */
+const MAX_PROBLEMS = 100;
 
 /** Parses `file` (shown in messages as `shown`) into a positioned document and its value. */
-export async function parseYamlFile(file: string, shown = file): Promise<ParsedYaml> {
-  const text = decodeUtf8(await readBytes(file, shown), shown);
-  return parseYamlText(text, shown);
+export async function parseYamlFile(
+  file: string,
+  shown = file,
+  options: ParseYamlOptions = {},
+): Promise<ParsedYaml> {
+  const maxBytes = (options.limits ?? MANIFEST_LIMITS).maxBytes;
+  return parseYamlText(await readInputText(file, { shown, maxBytes }), shown, options);
 }
 
 /** Parses YAML text; `shown` names it in diagnostics. */
-export function parseYamlText(text: string, shown: string): ParsedYaml {
-  if (text.replace(/^\s*#.*$/gm, "").trim() === "") {
-    throw new InputError(`failed to load ${shown}: the file is empty`, [
-      {
-        position: { file: shown, line: 1, col: 1 },
-        path: "",
-        message: "expected a YAML mapping, found no content",
-      },
+export function parseYamlText(
+  text: string,
+  shown: string,
+  options: ParseYamlOptions = {},
+): ParsedYaml {
+  const limits = options.limits ?? MANIFEST_LIMITS;
+  const lines = new LineCounter();
+  const problem = (offset: number, message: string): Diagnostic => ({
+    position: { file: shown, ...lines.linePos(offset) },
+    path: "",
+    message,
+  });
+  let composed: ReturnType<typeof composeBounded>;
+  try {
+    composed = composeBounded(text, lines, limits);
+  } catch (err) {
+    if (!(err instanceof LimitExceeded)) throw err;
+    throw new InputError(`failed to parse ${shown}: the document is too large or too deep`, [
+      problem(err.offset, err.message),
     ]);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: true,
-  });
+  const { doc, extraDocAt } = composed;
   const positioned = new PositionedDocument(shown, doc, lines);
-  const problems: Diagnostic[] = doc.errors.map((e) => ({
-    position: positioned.at(e.pos[0]),
-    path: "",
-    message:
-      e.code === "DUPLICATE_KEY"
-        ? `duplicate key "${keyAt(text, e.pos[0])}"`
-        : firstLine(e.message),
+  const found: OffsetProblem[] = doc.errors.map((e) => ({
+    offset: e.pos[0],
+    message: firstLine(e.message),
   }));
-  if (problems.length > 0) throw new InputError(`failed to parse ${shown}: invalid YAML`, problems);
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    throw new InputError(
-      `failed to load ${shown}: aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses); refusing a document that could exhaust memory`,
-      [],
-      { cause: err },
-    );
+  if (extraDocAt !== undefined) {
+    found.push({ offset: extraDocAt, message: "a second YAML document starts here; keep one" });
   }
-  return { positioned, value, text };
+  // Aliases may not expand the document past what the token limit allows without them.
+  found.push(
+    ...checkKeysAndAliases(doc, { maxAliases: limits.maxAliases, maxExpanded: limits.maxTokens }),
+  );
+  if (found.length > 0) {
+    found.sort((a, b) => a.offset - b.offset);
+    const diagnostics = found.slice(0, MAX_PROBLEMS).map((p) => problem(p.offset, p.message));
+    const rest = found[MAX_PROBLEMS];
+    if (rest) {
+      const more = `${found.length - MAX_PROBLEMS} more YAML problems from here on; fix the ones above first`;
+      diagnostics.push(problem(rest.offset, more));
+    }
+    throw new InputError(`failed to parse ${shown}: invalid YAML`, diagnostics);
+  }
+  if (doc.contents === null) {
+    if (options.allowEmpty) return { positioned, value: null, text };
+    throw new InputError(`failed to load ${shown}: the file is empty`, [
+      problem(0, "expected a YAML mapping, found no content"),
+    ]);
+  }
+  return { positioned, value: toValue(doc, shown), text };
 }
 
-/** The mapping key written at `offset` (yaml reports only where a duplicate key starts). */
-function keyAt(text: string, offset: number): string {
-  const raw = /^[^:\n]*/.exec(text.slice(offset))?.[0] ?? "";
-  return raw.trim().replace(/^(["'])(.*)\1$/, "$2");
+function toValue(doc: PositionedDocument["doc"], shown: string): unknown {
+  try {
+    // Aliases are bounded by checkKeysAndAliases; the package's own count walks the whole
+    // document per nested alias.
+    return doc.toJS({ maxAliasCount: -1 });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new InputError(`failed to load ${shown}: ${why}`, [], { cause: err });
+  }
 }
 
 function firstLine(s: string): string {

@@ -2,7 +2,17 @@
  * Maps paths in a parsed YAML document back to line and column, so every diagnostic can say
  * `stack.yaml:12:7: components.mlflow.chart.version: …`.
  */
-import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from "yaml";
 import type { SourcePosition } from "../errors.js";
 
 /** A path into the document: keys and array indices. */
@@ -20,6 +30,9 @@ export function formatPath(path: DocPath): string {
 
 /** A parsed document with the means to locate nodes in its source. */
 export class PositionedDocument {
+  /** Key → first pair, per mapping, built on first use: one lookup per step, not a scan. */
+  private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   constructor(
     readonly file: string,
     readonly doc: Document,
@@ -45,9 +58,7 @@ export class PositionedDocument {
       const step = steps[i] as string | number;
       const isLastKey = key !== undefined && i === steps.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step),
-        );
+        const pair = this.pairOf(node, String(step));
         if (!pair) break;
         const keyNode = pair.key as Node;
         if (isLastKey) return this.at(keyNode.range?.[0] ?? best);
@@ -63,5 +74,19 @@ export class PositionedDocument {
       }
     }
     return this.at(best);
+  }
+
+  private pairOf(map: YAMLMap, key: string): Pair | undefined {
+    let index = this.keyIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        if (!index.has(k)) index.set(k, p);
+      }
+      this.keyIndex.set(map, index);
+    }
+    return index.get(key);
   }
 }

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { Diagnostic } from "../errors.js";
 import { type DocPath, formatPath, type PositionedDocument } from "./positions.js";
+import { quote } from "./text.js";
 
 type Issue = z.core.$ZodIssue;
 
@@ -12,7 +13,7 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return typeof value === "string" ? `"${value}"` : String(value);
+  return typeof value === "string" ? quote(value) : String(value);
 }
 
 /** Diagnostics for one issue; unions are resolved to the branch the author most likely meant. */
@@ -23,7 +24,7 @@ function translate(issue: Issue, doc: PositionedDocument): Diagnostic[] {
       return issue.keys.map((k) => ({
         position: doc.locate(path, k),
         path: formatPath([...path, k]),
-        message: `unknown key "${k}"`,
+        message: `unknown key ${quote(k)}`,
       }));
     case "invalid_type": {
       const input = (issue as { input?: unknown }).input;
@@ -53,11 +54,20 @@ function translate(issue: Issue, doc: PositionedDocument): Diagnostic[] {
           message: `must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}`,
         },
       ];
+    case "invalid_key": {
+      // A record key that fails its own schema: the key's messages, at the entry it names.
+      const position = doc.locate(path);
+      return issue.issues.map((i) => ({ position, path: formatPath(path), message: i.message }));
+    }
+    case "invalid_format":
+    case "custom":
+      // The schema's formats and refinements write whole messages, the value quoted in them.
+      return [{ position: doc.locate(path), path: formatPath(path), message: issue.message }];
     default:
       break;
   }
   const input = (issue as { input?: unknown }).input;
-  const message = typeof input === "string" ? `"${input}" ${issue.message}` : issue.message;
+  const message = typeof input === "string" ? `${quote(input)} ${issue.message}` : issue.message;
   return [{ position: doc.locate(path), path: formatPath(path), message }];
 }
 

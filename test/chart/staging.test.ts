@@ -1,5 +1,5 @@
 /** withStagedChart: helm's in-place writes land only on success, and the copy never stays. */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withStagedChart } from "../../src/helm/staging.js";
@@ -49,5 +49,37 @@ describe("withStagedChart", () => {
     ).rejects.toThrow("helm failed");
     expect(await hashTree(chart)).toEqual(before);
     expect(await readdir(path.dirname(chart))).toEqual(["u"]);
+  });
+
+  it("stops before the swap when aborted, changing nothing and removing the copy", async () => {
+    const before = await hashTree(chart);
+    const abort = new AbortController();
+    const staged = withStagedChart(
+      chart,
+      ["charts", "Chart.lock"],
+      async (dir) => {
+        await writeFile(path.join(dir, "Chart.lock"), "new lock\n");
+        abort.abort(new Error("received SIGINT"));
+      },
+      abort.signal,
+    );
+    await expect(staged).rejects.toThrow("received SIGINT");
+    expect(await hashTree(chart)).toEqual(before);
+    expect(await readdir(path.dirname(chart))).toEqual(["u"]);
+  });
+
+  it("removes the copy of a killed run and puts back an entry it had moved aside", async () => {
+    // A run (pid 2^22+1 is above Linux's pid limit: gone) killed in its swap, after moving the
+    // old Chart.lock into its copy and before moving the new one in.
+    const dead = path.join(path.dirname(chart), `.u.staging-${2 ** 22 + 1}-deadbeef`);
+    await mkdir(dead);
+    await rename(path.join(chart, "Chart.lock"), path.join(dead, ".previous-Chart.lock"));
+    await writeFile(path.join(dead, "Chart.lock"), "new lock\n");
+    const live = path.join(path.dirname(chart), `.u.staging-${process.ppid}-cafe0001`);
+    await mkdir(live);
+    await withStagedChart(chart, ["charts", "Chart.lock"], async () => undefined);
+    expect(await readFile(path.join(chart, "Chart.lock"), "utf8")).toBe("old lock\n");
+    // A copy whose process is alive (here the test runner's parent) is not touched.
+    expect((await readdir(path.dirname(chart))).sort()).toEqual([path.basename(live), "u"]);
   });
 });

@@ -11,11 +11,108 @@ const DIR = path.resolve(import.meta.dirname, "../fixtures/manifests");
 
 /** file → expected diagnostics: `line:col: path: message` prefixes, in order. */
 const EXPECTED: Record<string, string[]> = {
+  "invalid-app-version-newline": [
+    '18:17: components.mlflow.appVersion: "3.15.1\\nfixed" must be one line of text',
+  ],
+  "invalid-chart-name": ['16:13: components.mlflow.chart.name: "../mlflow" is not a chart name'],
+  "invalid-chart-version-leading-v": [
+    '17:16: components.mlflow.chart.version: "v1.11.5" is not a valid version',
+  ],
+  "invalid-chart-version-too-large": [
+    '17:16: components.mlflow.chart.version: "1.99999999999999999999.5" is not a valid version (a number is too large)',
+  ],
+  "invalid-control-character": [
+    '13:18: components.mlflow.description: "Experiment\\u0000tracking" contains the control character U+0000',
+  ],
+  "invalid-depends-on-prototype-name": [
+    '38:25: components.demo.dependsOn[1]: unknown component "constructor" (known: mlflow, demo)',
+  ],
+  "invalid-display-name-newline": [
+    '12:18: components.mlflow.displayName: "MLflow\\n{{ .Release.Name }}" must be one line of text',
+  ],
+  "invalid-endpoint-env-in-values": [
+    "41:30: components.demo.values.env.MLFLOW_TRACKING_URI: MLFLOW_TRACKING_URI is set by the endpoint wiring",
+  ],
+  "invalid-endpoint-port-range": [
+    '26:14: components.mlflow.endpoints[0].url: "http://mlflow.{namespace}.svc:65536" has port 65536, outside 1-65535',
+  ],
+  "invalid-endpoint-port-zero": [
+    '26:14: components.mlflow.endpoints[0].url: "http://mlflow.{namespace}.svc:0" has port 0, outside 1-65535',
+  ],
+  "invalid-endpoint-unclosed-placeholder": [
+    '26:14: components.mlflow.endpoints[0].url: "http://mlflow.{namespace.svc:80" has an unclosed {',
+  ],
+  "invalid-endpoint-url-no-host": [
+    '26:14: components.mlflow.endpoints[0].url: "http://:80/api" has no host',
+  ],
+  "invalid-github-source": [
+    '40:15: components.demo.source.github: "-example/.." is not a GitHub owner/repo',
+  ],
+  "invalid-home-whitespace": ['6:9: release.home: "https://example.org/a b" contains whitespace'],
+  "invalid-image-repository": [
+    '21:21: components.mlflow.images[0].repository: "Burakince/MLflow:3.15.1" is not an image repository',
+  ],
+  "invalid-image-tag": ['22:14: components.mlflow.images[0].tag: ".3.15.1" is not a valid tag'],
+  "invalid-kube-version-leading-zero": [
+    '9:16: kubernetes.versions[1].version: "1.034.1" is not a Kubernetes version',
+  ],
+  "invalid-line-separator": [
+    '24:15: components.mlflow.values.banner: "first\\u2028second" contains U+2028, which YAML 1.1 readers such as helm treat as a line break',
+  ],
+  "invalid-local-chart-absolute": ['34:13: components.demo.chart.path: "/etc/demo" is absolute'],
+  "invalid-local-chart-outside": [
+    '34:13: components.demo.chart.path: "charts/../../demo" leaves the project (..)',
+  ],
+  "invalid-maintainer-email": [
+    '8:14: release.maintainers[0].email: "team@@example" is not an e-mail address',
+  ],
+  "invalid-maintainer-url": [
+    '8:12: release.maintainers[0].url: "example.org/team" must be an http(s):// URL',
+  ],
+  "invalid-merge-values-key": [
+    '27:9: components.mlflow.values.service.<<: "<<" cannot be a key: YAML 1.1 readers such as helm take it for a merge',
+  ],
+  "invalid-profile-prototype-key": [
+    '46:9: profiles.ci.values.toString: profile "ci": unknown key "toString" (known here: global, shoppe, components, mlflow, demo)',
+    '48:18: profiles.ci.values.mlflow.enabled: profile "ci": "mlflow.enabled" would be handed to the component\'s chart; the switch is components.mlflow.enabled',
+    '51:20: profiles.ci.values.components.demo.enabled: profile "ci": must be boolean, got "no"',
+  ],
+  "invalid-proto-values-key": [
+    '25:9: components.mlflow.values.service.__proto__: "__proto__" cannot be a key',
+  ],
+  "invalid-release-name-long": [
+    '3:9: release.name: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" is not a lowercase DNS label of at most 53 characters',
+  ],
+  "invalid-release-version-build": [
+    '4:12: release.version: "1.0.0+build.7" becomes the label app.kubernetes.io/version',
+  ],
+  "invalid-repository-newline": [
+    '15:19: components.mlflow.chart.repository: "https://community-charts.github.io/helm-charts\\nhelm repo add evil',
+  ],
+  "invalid-repository-no-host": [
+    '15:19: components.mlflow.chart.repository: "https:///helm-charts" has no host',
+  ],
+  "invalid-value-path-empty-segment": [
+    '41:16: components.demo.consumes[0].value: "tracking..uri" is not a dotted values path',
+  ],
+  "invalid-wired-path-below-scalar": [
+    '43:16: components.demo.consumes[0].value: tracking.uri needs values.tracking to be a mapping, but it holds "off"',
+  ],
+  "invalid-wired-paths-nest": [
+    "43:18: components.demo.endpointEnv: env and env.TRACKING are both wired and one holds the other",
+  ],
+  "invalid-wired-switch": [
+    "41:16: components.demo.consumes[0].value: enabled would set demo.enabled, which the umbrella refuses",
+  ],
   "invalid-alias-bomb": ["aliases expand too much"],
+  "invalid-alias-cycle": ["20:14: alias *v is inside the node it names, which makes a cycle"],
   "invalid-chart-version": ['17:16: components.mlflow.chart.version: "1.x" is not a valid version'],
   "invalid-comments-only": ["1:1: expected a YAML mapping, found no content"],
   "invalid-component-id-global": ['30:5: components.global: "global" is reserved by Helm'],
   "invalid-component-id": ['30:5: components.Demo_Chart: "Demo_Chart" is not a valid component id'],
+  "invalid-deep-nesting": [
+    "81:129: mappings and lists nest deeper than 64 levels here; flatten the document",
+  ],
   "invalid-dependency-cycle": [
     "39:16: components.demo.dependsOn: dependency cycle: demo → mlflow → demo",
   ],
@@ -84,6 +181,18 @@ const EXPECTED: Record<string, string[]> = {
   ],
   "invalid-unknown-top-level-key": ['44:1: extras: unknown key "extras"'],
   "invalid-wrong-api-version": ['1:13: apiVersion: must be "shoppe.coffea-casa.io/v1alpha1"'],
+  "invalid-utf8-overlong": [
+    "5:26: byte 0xc0 at offset 114 is not valid UTF-8: an overlong encoding",
+  ],
+  "invalid-utf8-past-max": [
+    "5:26: byte 0xf4 at offset 114 is not valid UTF-8: a code point past U+10FFFF",
+  ],
+  "invalid-utf8-surrogate": [
+    "5:26: byte 0xed at offset 114 is not valid UTF-8: an encoded UTF-16 surrogate",
+  ],
+  "invalid-utf8-truncated": [
+    "44:11: byte 0xf0 at offset 973 is not valid UTF-8: the file ends inside a multi-byte character",
+  ],
   "invalid-yaml-syntax": ["4:3: Flow sequence in block collection must be sufficiently indented"],
 };
 
@@ -131,7 +240,8 @@ describe("manifest corpus", () => {
     expect(out.diagnostics[0]).toEqual({
       position: { file: "invalid-many-errors.yaml", line: 4, col: 12 },
       path: "release.version",
-      message: '"1.x" is not a valid version',
+      message:
+        '"1.x" is not a valid version (SemVer MAJOR.MINOR.PATCH[-pre][+build], no leading v or zeros)',
     });
   });
 

@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, type Node, parse, parseDocument, type YAMLMap }
 import { chartYamlObject } from "../../src/chart/chart-yaml.js";
 import { generateUmbrella } from "../../src/chart/generate.js";
 import { buildModel, deriveKubeVersion } from "../../src/chart/model.js";
-import { checkAgainstSchema, valuesSchema } from "../../src/chart/values-schema.js";
+import { checkValues, valuesSchema } from "../../src/chart/values-schema.js";
 import { InputError } from "../../src/errors.js";
 import { loadStack } from "../../src/manifest/load.js";
 import { ROOT } from "../helpers/tools.js";
@@ -318,7 +318,7 @@ describe("values.schema.json", () => {
       additionalProperties: true,
     });
     const values = parse(file(files, "values.yaml"));
-    expect(checkAgainstSchema(values, schema)).toEqual([]);
+    expect(checkValues(values, schema)).toEqual([]);
     expect(schema).toEqual(valuesSchema(buildModel(loaded, repoChartDir), schema.$comment));
   });
 
@@ -327,19 +327,52 @@ describe("values.schema.json", () => {
     const schema = JSON.parse(file(files, "values.schema.json"));
     const values = parse(file(files, "values.yaml"));
     const switches = (mlflow: unknown) => ({ ...values.components, mlflow });
-    expect(
-      checkAgainstSchema({ ...values, components: switches({ enabled: "yes" }) }, schema),
-    ).toEqual([
+    expect(checkValues({ ...values, components: switches({ enabled: "yes" }) }, schema)).toEqual([
       { path: ["components", "mlflow", "enabled"], message: 'must be boolean, got "yes"' },
     ]);
-    const unknown = checkAgainstSchema({ ...values, mlfow: {} }, schema);
+    const unknown = checkValues({ ...values, mlfow: {} }, schema);
     expect(unknown).toHaveLength(1);
     expect(unknown[0]?.path).toEqual(["mlfow"]);
     expect(unknown[0]?.message).toContain('unknown key "mlfow"');
     const withGlobal = { ...values, global: { ...values.global, imageRegistry: "r.example" } };
-    expect(checkAgainstSchema(withGlobal, schema)).toEqual([]);
-    expect(checkAgainstSchema({ ...values, components: switches({}) }, schema)).toEqual([
+    expect(checkValues(withGlobal, schema)).toEqual([]);
+    expect(checkValues({ ...values, components: switches({}) }, schema)).toEqual([
       { path: ["components", "mlflow", "enabled"], message: "is required" },
+    ]);
+  });
+});
+
+describe("values checked against the schema (Ajv)", () => {
+  it("treats keys named like Object.prototype members as keys", async () => {
+    const { files } = await defaultChart();
+    const schema = JSON.parse(file(files, "values.schema.json"));
+    const values = parse(file(files, "values.yaml"));
+    const hostile = JSON.parse(
+      '{"__proto__": {}, "constructor": 1, "toString": {"enabled": true}}',
+    );
+    const found = checkValues({ ...values, ...hostile }, schema);
+    expect(found.map((p) => p.path)).toEqual([["__proto__"], ["constructor"], ["toString"]]);
+    expect(found[1]?.message).toMatch(
+      /^unknown key "constructor" \(known here: global, shoppe, components, /,
+    );
+    const nested = checkValues({ components: { constructor: { enabled: true } } }, schema, {
+      partial: true,
+    });
+    expect(nested).toEqual([
+      {
+        path: ["components", "constructor"],
+        message: expect.stringMatching(/^unknown key "constructor"/),
+      },
+    ]);
+  });
+
+  it("lets an overlay leave keys out and delete them with null", async () => {
+    const { files } = await defaultChart();
+    const schema = JSON.parse(file(files, "values.schema.json"));
+    const overlay = { components: { mlflow: { enabled: null } }, global: null, mlflow: {} };
+    expect(checkValues(overlay, schema, { partial: true })).toEqual([]);
+    expect(checkValues({ global: { imagePullSecrets: [7] } }, schema, { partial: true })).toEqual([
+      { path: ["global", "imagePullSecrets", "0"], message: "7 matches none of the allowed forms" },
     ]);
   });
 });

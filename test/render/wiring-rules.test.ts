@@ -2,6 +2,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { generateUmbrella } from "../../src/chart/generate.js";
 import { InputError } from "../../src/errors.js";
 import {
   formatEndpoint,
@@ -97,6 +99,81 @@ describe("wiring rules", () => {
     expect(found).toEqual([
       "components.hub.endpointEnv: values.extraEnv must be a mapping (env name → value) to add endpoints",
       "components.cache.endpoints[1].url: format port needs a port in the URL",
+    ]);
+  });
+});
+
+describe("wired values in the values tree", () => {
+  async function renderValues(edit: (text: string) => string) {
+    const loaded = await manifest(edit(await readFile(path.join(FIXTURE, "stack.yaml"), "utf8")));
+    const { files } = generateUmbrella(loaded, { chartDir: path.join(loaded.dir, "charts/demo") });
+    return parse(files["values.yaml"] as string);
+  }
+
+  it("opens a flow mapping at endpointEnv and writes the wiring into it", async () => {
+    const values = await renderValues((t) =>
+      t.replace(
+        "      extraEnv:\n        # A variable the author pins.\n        GREETING: hello\n",
+        "      extraEnv: { GREETING: hello }\n",
+      ),
+    );
+    expect(Object.keys(values.hub.extraEnv)).toEqual([
+      "GREETING",
+      "API_URL",
+      "CACHE_HOST",
+      "CACHE_URL",
+    ]);
+  });
+
+  it("wires a value below a key that values set to null", async () => {
+    const values = await renderValues((t) =>
+      t.replace(
+        "    endpoints:\n      - name: http\n        env: API_URL",
+        "    values:\n      transformer: null\n    endpoints:\n      - name: http\n        env: API_URL",
+      ),
+    );
+    expect(values.api.transformer).toEqual({ cachePrefix: "cache:1094" });
+  });
+
+  it("reports a wired path below a scalar as bad input at its consumes entry, not a crash", async () => {
+    const loaded = await manifest(await readFile(path.join(FIXTURE, "stack.yaml"), "utf8"));
+    // What the rules refuse at load, forced in afterwards: the generator must still not crash.
+    (loaded.stack.components.api as { values: Record<string, unknown> }).values = {
+      transformer: "fixed",
+    };
+    let error: unknown;
+    try {
+      generateUmbrella(loaded, { chartDir: path.join(loaded.dir, "charts/demo") });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics).toEqual([
+      {
+        position: expect.objectContaining({ line: 82 }),
+        path: "components.api.consumes[0].value",
+        message:
+          "transformer.cachePrefix needs values.transformer to be a mapping, but it holds a value",
+      },
+    ]);
+  });
+
+  it("refuses wired paths below scalars, nested in each other, or at the switch", async () => {
+    const found = await problems((t) =>
+      t
+        .replace(
+          "    endpoints:\n      - name: http\n        env: API_URL",
+          "    values:\n      transformer: [a]\n    endpoints:\n      - name: http\n        env: API_URL",
+        )
+        .replace(
+          "    endpointEnv: extraEnv\n",
+          "    endpointEnv: extraEnv\n    consumes:\n      - endpoint: cache.root\n        value: extraEnv.CACHE\n      - endpoint: cache.root\n        value: enabled\n",
+        ),
+    );
+    expect(found).toEqual([
+      "components.hub.endpointEnv: extraEnv and extraEnv.CACHE are both wired and one holds the other; wire values that do not nest",
+      "components.hub.consumes[1].value: enabled would set hub.enabled, which the umbrella refuses; its switch is components.hub.enabled",
+      "components.api.consumes[0].value: transformer.cachePrefix needs values.transformer to be a mapping, but it holds a list",
     ]);
   });
 });

@@ -3,8 +3,8 @@ import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { render } from "../../src/actions/render.js";
-import { type ChartFs, nodeChartFs, readChartDir } from "../../src/chart/writer.js";
-import { ShoppeError } from "../../src/errors.js";
+import { type ChartFs, nodeChartFs, RENDER_OWNER, readChartDir } from "../../src/chart/writer.js";
+import { InterruptedError, ShoppeError } from "../../src/errors.js";
 import { context, fixtureProject } from "./helpers.js";
 
 /** The real file system, except that the `failAt`-th call of `method` throws. */
@@ -38,7 +38,7 @@ describe("render writes atomically", () => {
     expect(r.differences.every((d) => d.change === "added")).toBe(true);
     expect(r.differences.map((d) => d.path)).toEqual(r.files);
     const onDisk = await readChartDir(r.chartDir);
-    expect(Object.keys(onDisk ?? {}).sort()).toEqual([...r.files].sort());
+    expect(Object.keys(onDisk ?? {}).sort()).toEqual([...r.files, RENDER_OWNER.marker].sort());
     const again = await render(context(root), { output: "charts/demo" });
     expect(again).toMatchObject({ changed: false, written: false, diff: "", differences: [] });
   });
@@ -63,6 +63,23 @@ describe("render writes atomically", () => {
     expect(await readChartDir(path.join(root, "charts/demo"))).toEqual(edited);
     expect(await siblings(root)).toEqual(listing);
     expect(before).not.toEqual(edited);
+  });
+
+  it("stops when aborted before the swap: the previous chart stays and the error says why", async () => {
+    const root = await fixtureProject();
+    await render(context(root), { output: "charts/demo" });
+    await writeFile(path.join(root, "charts/demo/values.yaml"), "edited: true\n");
+    const edited = await readChartDir(path.join(root, "charts/demo"));
+    const listing = await siblings(root);
+    const abort = new AbortController();
+    abort.abort(new InterruptedError("SIGTERM", "received SIGTERM"));
+    const failure = render(context(root), { output: "charts/demo", signal: abort.signal });
+    await expect(failure).rejects.toMatchObject({ exitCode: 143, signal: "SIGTERM" });
+    await expect(failure).rejects.toThrow(
+      /failed to write chart .*: interrupted \(received SIGTERM\); the previous chart is unchanged/,
+    );
+    expect(await readChartDir(path.join(root, "charts/demo"))).toEqual(edited);
+    expect(await siblings(root)).toEqual(listing);
   });
 
   it("restores the previous chart when the final rename fails", async () => {

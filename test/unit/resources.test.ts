@@ -218,3 +218,21 @@ describe("replicasOf", () => {
     ).toEqual({ count: 1, perNode: true });
   });
 });
+
+describe("summariseResources with component ids named like Object.prototype members", () => {
+  it("sums a component called constructor from zero", () => {
+    const s = summariseResources(
+      [
+        workload(
+          "Deployment",
+          "web",
+          "constructor",
+          { replicas: 2 },
+          { containers: [{ name: "c", resources: res("100m", "128Mi") }] },
+        ),
+      ],
+      { umbrella: "u", components: { constructor: "constructor" } },
+    );
+    expect(s.components.constructor).toMatchObject({ cpuRequests: q("200m"), pods: 2 });
+  });
+});

@@ -1,6 +1,7 @@
 /** `shoppe render`: write charts/<release>/ from stack.yaml, or `--check` it is up to date. */
 import type { Command } from "commander";
 import { type RenderResult, render } from "../../actions/render.js";
+import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
 
 function human(r: RenderResult): string {
@@ -23,14 +24,20 @@ export function register(program: Command, kit: Kit): void {
       "generate the umbrella chart from stack.yaml (atomically); --check compares instead",
     )
     .option("-f, --file <path>", "stack manifest", "stack.yaml")
-    .option("-o, --output <dir>", "chart directory (default charts/<release name>)")
+    .option(
+      "-o, --output <dir>",
+      "chart directory (default charts/<release name>): missing, empty or rendered before",
+    )
     .option("--check", "exit 1 with a diff when the chart on disk differs from a fresh render")
     .action(async (opts: { file: string; output?: string; check?: boolean }, cmd: Command) => {
-      const result = await render(kit.context(cmd), {
-        file: opts.file,
-        output: opts.output,
-        check: Boolean(opts.check),
-      });
+      const result = await interruptible((signal) =>
+        render(kit.context(cmd), {
+          file: opts.file,
+          output: opts.output,
+          check: Boolean(opts.check),
+          signal,
+        }),
+      );
       kit.print(cmd, result, human);
       if (result.check && result.changed) kit.fail(1);
     });

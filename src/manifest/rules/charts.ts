@@ -1,15 +1,13 @@
-/** Charts: enabled components have one; repositories are https/oci; local charts exist and match. */
-import { readFile } from "node:fs/promises";
+/** Charts: enabled components have one; first-party charts exist and match their Chart.yaml. */
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
-import type { Diagnostic } from "../../errors.js";
+import { type Diagnostic, formatDiagnostic, InputError, InputFileError } from "../../errors.js";
+import { parseYamlFile } from "../parse.js";
 import type { DocPath } from "../positions.js";
 import { isLocalChart } from "../schema.js";
+import { quote } from "../text.js";
 import { at, type Rule, type RuleContext } from "./rule.js";
 
-const LOOPBACK_HTTP = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/;
-
-/** Every enabled component has a chart that can be fetched or read. */
+/** Every enabled component has a chart; a first-party one exists and matches. */
 export const charts: Rule = {
   name: "charts",
   async check(stack, ctx) {
@@ -21,20 +19,8 @@ export const charts: Rule = {
           out.push(at(ctx, ["components", id], `component is enabled but has no chart`));
         continue;
       }
-      if (isLocalChart(c.chart)) {
-        out.push(...(await checkLocalChart(c.chart, p, ctx)));
-      } else {
-        const repo = c.chart.repository;
-        if (!/^(https:\/\/|oci:\/\/)/.test(repo) && !LOOPBACK_HTTP.test(repo)) {
-          out.push(
-            at(
-              ctx,
-              [...p, "repository"],
-              `"${repo}" must be an https:// or oci:// URL (plain http only on loopback)`,
-            ),
-          );
-        }
-      }
+      // Repository URLs are the schema's; a first-party chart is read from disk.
+      if (isLocalChart(c.chart)) out.push(...(await checkLocalChart(c.chart, p, ctx)));
     }
     return out;
   },
@@ -45,18 +31,15 @@ async function checkLocalChart(
   p: DocPath,
   ctx: RuleContext,
 ): Promise<Diagnostic[]> {
-  const file = path.join(ctx.dir, chart.path, "Chart.yaml");
+  const shown = path.join(chart.path, "Chart.yaml");
   let meta: { name?: unknown; version?: unknown };
   try {
-    meta = (parseYaml(await readFile(file, "utf8")) ?? {}) as typeof meta;
-  } catch {
-    return [
-      at(
-        ctx,
-        [...p, "path"],
-        `no chart at ${chart.path} (cannot read ${path.join(chart.path, "Chart.yaml")})`,
-      ),
-    ];
+    // Read like stack.yaml itself: a FIFO, a device or a hostile document is refused, not read.
+    const { value } = await parseYamlFile(path.join(ctx.dir, shown), shown);
+    meta = (value !== null && typeof value === "object" ? value : {}) as typeof meta;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return [at(ctx, [...p, "path"], unusableChart(chart.path, err))];
   }
   const out: Diagnostic[] = [];
   if (meta.name !== chart.name)
@@ -64,7 +47,7 @@ async function checkLocalChart(
       at(
         ctx,
         [...p, "name"],
-        `"${chart.name}" does not match the name "${String(meta.name)}" in ${chart.path}/Chart.yaml`,
+        `${quote(chart.name)} does not match the name ${quote(String(meta.name))} in ${chart.path}/Chart.yaml`,
       ),
     );
   if (String(meta.version) !== chart.version) {
@@ -72,9 +55,20 @@ async function checkLocalChart(
       at(
         ctx,
         [...p, "version"],
-        `"${chart.version}" does not match the version "${String(meta.version)}" in ${chart.path}/Chart.yaml`,
+        `${quote(chart.version)} does not match the version ${quote(String(meta.version))} in ${chart.path}/Chart.yaml`,
       ),
     );
   }
   return out;
+}
+
+/** Why a first-party chart's Chart.yaml cannot be used, for a diagnostic at its path. */
+function unusableChart(dir: string, err: InputError): string {
+  if (err instanceof InputFileError) {
+    return err.missing
+      ? `no chart at ${dir} (cannot read ${err.file})`
+      : `cannot read ${err.file}: ${err.reason}`;
+  }
+  const first = err.diagnostics[0];
+  return first ? `${err.message}: ${formatDiagnostic(first)}` : err.message;
 }

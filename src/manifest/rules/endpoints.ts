@@ -1,8 +1,12 @@
-/** Endpoints: unique names, unique environment variables, known placeholders, real URLs. */
+/** Endpoints: unique names within a component, unique environment variables across them. */
 import type { Diagnostic } from "../../errors.js";
 import { at, type Rule } from "./rule.js";
 
-/** Every published endpoint can be told apart and rendered. */
+/**
+ * Every published endpoint can be told apart: its variable names one ConfigMap key and one
+ * notebook variable, so two endpoints with one variable would overwrite each other.
+ * (URL formats and placeholders are the schema's.)
+ */
 export const endpoints: Rule = {
   name: "endpoints",
   check(stack, ctx) {
@@ -17,19 +21,6 @@ export const endpoints: Rule = {
         const owner = envOwners.get(e.env);
         if (owner) out.push(at(ctx, [...p, "env"], `${e.env} is already exported by ${owner}`));
         else envOwners.set(e.env, `${id}.${e.name}`);
-        const unknown = [...e.url.matchAll(/\{([^}]*)\}/g)]
-          .map((m) => m[1])
-          .filter((v) => v !== "release" && v !== "namespace");
-        if (unknown.length > 0)
-          out.push(
-            at(
-              ctx,
-              [...p, "url"],
-              `unknown placeholder {${unknown[0]}} (use {release} or {namespace})`,
-            ),
-          );
-        else if (!/^[a-z][a-z0-9+.-]*:\/\/./.test(e.url))
-          out.push(at(ctx, [...p, "url"], `"${e.url}" is not a URL (scheme://host…)`));
       });
     }
     return out;

@@ -1,21 +1,8 @@
-/** Images: digests, moving tags, malformed tags and duplicates within a component. */
+/** Images: each listed once within a component (formats and moving tags are the schema's). */
 import type { Diagnostic } from "../../errors.js";
 import { at, type Rule } from "./rule.js";
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const MOVING_TAGS = new Set([
-  "latest",
-  "development",
-  "develop",
-  "dev",
-  "master",
-  "main",
-  "nightly",
-  "edge",
-  "stable",
-]);
-
-/** Every pinned image is immutable and listed once. */
+/** Every pinned image is listed once, by name and by reference. */
 export const images: Rule = {
   name: "images",
   check(stack, ctx) {
@@ -25,27 +12,6 @@ export const images: Rule = {
       const refs = new Map<string, number>();
       c.images.forEach((img, i) => {
         const p = ["components", id, "images", i];
-        if (img.digest !== undefined && !DIGEST.test(img.digest)) {
-          out.push(
-            at(
-              ctx,
-              [...p, "digest"],
-              `"${img.digest}" is not a digest (sha256: followed by 64 lowercase hex digits)`,
-            ),
-          );
-        }
-        if (MOVING_TAGS.has(img.tag.toLowerCase())) {
-          out.push(at(ctx, [...p, "tag"], `"${img.tag}" is a moving tag; pin a release tag`));
-        }
-        if (/[\s@]/.test(img.tag) || img.tag.includes(":")) {
-          out.push(
-            at(
-              ctx,
-              [...p, "tag"],
-              `"${img.tag}" is not a valid tag (put a digest in the digest field)`,
-            ),
-          );
-        }
         const prevName = names.get(img.name);
         if (prevName !== undefined) {
           out.push(

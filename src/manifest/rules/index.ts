@@ -1,5 +1,5 @@
 /**
- * Semantic rules a schema cannot express. Each rule is named, pure over the manifest (plus
+ * Semantic rules a schema cannot express (relations between entries, files on disk). Each rule is named, pure over the manifest (plus
  * the file system for first-party charts) and returns diagnostics with positions; all rules
  * run, so the author sees every problem at once.
  */
@@ -10,7 +10,6 @@ import { dependencies } from "./dependencies.js";
 import { endpoints } from "./endpoints.js";
 import { images } from "./images.js";
 import { kubernetes } from "./kubernetes.js";
-import { componentIds, profiles, versions } from "./names.js";
 import type { Rule, RuleContext } from "./rule.js";
 import { WIRING_RULES } from "./wiring.js";
 
@@ -18,20 +17,30 @@ export type { Rule, RuleContext } from "./rule.js";
 
 /** Every rule, in the order their diagnostics are reported. */
 export const RULES: readonly Rule[] = [
-  componentIds,
-  versions,
   images,
   kubernetes,
   charts,
   dependencies,
   endpoints,
-  profiles,
   ...WIRING_RULES,
 ];
 
-/** Runs every rule; diagnostics are sorted by position so output reads top to bottom. */
-export async function runRules(stack: Stack, ctx: RuleContext): Promise<Diagnostic[]> {
-  const all = (await Promise.all(RULES.map((r) => r.check(stack, ctx)))).flat();
+/**
+ * Runs every rule and the caller's `extra` rules (layers above the manifest add theirs, e.g.
+ * the umbrella's check of profile values); diagnostics are sorted by position so output reads
+ * top to bottom.
+ */
+export async function runRules(
+  stack: Stack,
+  ctx: RuleContext,
+  extra: readonly Rule[] = [],
+): Promise<Diagnostic[]> {
+  const all = (await Promise.all([...RULES, ...extra].map((r) => r.check(stack, ctx)))).flat();
+  return sortByPosition(all);
+}
+
+/** Diagnostics in reading order (line, then column); the sort is stable for ties. */
+export function sortByPosition(all: Diagnostic[]): Diagnostic[] {
   return all.sort(
     (a, b) =>
       (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
