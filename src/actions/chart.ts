@@ -1,94 +1,36 @@
 /**
  * `shoppe chart deps|lint|template|package`: helm's dependency, lint, template and package
  * steps for the rendered umbrella, each failure explained per component (src/helm/explain.ts).
- * Steps where helm writes into the chart (dependency build/update) run on a staged copy, so a
- * failure leaves the previous Chart.lock and charts/ byte for byte as they were.
+ * `chart deps` lives in chart-deps.ts (staged builds, mirrors, the dependency record).
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Context } from "../context.js";
-import { CommandError } from "../errors.js";
+import { CheckFailedError, CommandError } from "../errors.js";
 import { packageChecked } from "../helm/archive.js";
-import {
-  addRepositories,
-  type LockedDependency,
-  lockedDependencies,
-  loopbackRegistriesOnly,
-  sha256,
-} from "../helm/deps.js";
+import { sha256 } from "../helm/deps.js";
+import { readDepsRecord, warnSubstitutes } from "../helm/deps-record.js";
 import { explainHelmError } from "../helm/explain.js";
 import { type LintFinding, parseLintReport } from "../helm/lint-report.js";
 import { newestKubeVersion, releaseOf, renderMatrix, selectKubeVersions } from "../helm/render.js";
-import type { HttpRepository } from "../helm/repositories.js";
-import { withStagedChart } from "../helm/staging.js";
 import {
   assertDependenciesBuilt,
   openUmbrella,
   profileValues,
   selectProfiles,
+  type Umbrella,
   type UmbrellaOptions,
 } from "../helm/umbrella.js";
 import { describeRemovedApi, findRemovedApis } from "../kube/api-removals.js";
 import { type HelmMajor, openHelm } from "../tools/helm.js";
 
-/** Options of `chart deps`. */
-export interface ChartDepsOptions extends UmbrellaOptions {
-  /** Re-resolve dependencies and rewrite Chart.lock (`helm dependency update`). */
-  update?: boolean;
-  /** Fetch OCI charts over plain HTTP; default: on when every OCI registry is on loopback. */
-  plainHttp?: boolean;
-  major?: HelmMajor;
-}
-
-export type { LockedDependency };
-
-/** What `chart deps` did. */
-export interface ChartDepsResult {
-  chartDir: string;
-  mode: "build" | "update";
-  repositories: HttpRepository[];
-  plainHttp: boolean;
-  /** Chart.lock's digest. */
-  lockDigest: string | undefined;
-  dependencies: LockedDependency[];
-}
-
-/** `helm dependency build|update` of the umbrella, staged so a failure changes nothing. */
-export async function chartDeps(
-  ctx: Context,
-  options: ChartDepsOptions = {},
-): Promise<ChartDepsResult> {
-  const u = await openUmbrella(ctx, options);
-  const helm = openHelm(ctx, options.major ?? "v4");
-  const repositories = await addRepositories(helm, u);
-  const plainHttp = options.plainHttp ?? loopbackRegistriesOnly(u);
-  if (plainHttp) ctx.logger.debug("fetching OCI charts over plain HTTP");
-  const mode = options.update ? "update" : "build";
-  const step = ctx.progress.start(`helm dependency ${mode} ${u.chartShown}`);
-  try {
-    await withStagedChart(u.chartDir, ["charts", "Chart.lock"], (staged) =>
-      // The repositories were just added (and their indexes fetched): no second refresh.
-      helm.dependency(mode, staged, { plainHttp, skipRefresh: true }),
-    );
-  } catch (err) {
-    step.fail();
-    if (!(err instanceof CommandError)) throw err;
-    throw explainHelmError(err, {
-      verb: `${mode} the dependencies of ${u.chartShown}`,
-      umbrella: u,
-    });
-  }
-  const locked = await lockedDependencies(u);
-  step.succeed(`${locked.deps.length} charts`);
-  return {
-    chartDir: u.chartShown,
-    mode,
-    repositories,
-    plainHttp,
-    lockDigest: locked.digest,
-    dependencies: locked.deps,
-  };
-}
+export {
+  type ChartDepsOptions,
+  type ChartDepsResult,
+  chartDeps,
+  type LockedDependency,
+  type Substitution,
+} from "./chart-deps.js";
 
 /** Options of `chart lint`. */
 export interface ChartLintOptions extends UmbrellaOptions {
@@ -124,6 +66,7 @@ export async function chartLint(
 ): Promise<ChartLintResult> {
   const u = await openUmbrella(ctx, options);
   await assertDependenciesBuilt(u);
+  await warnSubstitutes(u.chartDir, u.chartShown, ctx.logger);
   const profiles = selectProfiles(u, options.profile);
   // Capabilities and deprecation checks against the newest supported Kubernetes, which has
   // removed the most APIs, rather than the version each helm binary happens to default to.
@@ -214,6 +157,8 @@ export interface ChartPackageOptions extends UmbrellaOptions {
   /** Directory for the .tgz, relative to the project root; default dist/charts. */
   destination?: string;
   major?: HelmMajor;
+  /** Package even when charts/ holds substitutes (.shoppe-deps.json): never for publishing. */
+  allowSubstitutes?: boolean;
 }
 
 /** The packaged chart. */
@@ -224,6 +169,34 @@ export interface ChartPackageResult {
   bytes: number;
   sha256: string;
   dependencies: { name: string; version: string }[];
+  /** Substitutes packaged with --allow-substitutes: this archive is not the real chart. */
+  substitutions: { component: string; chart: string; version: string; reason: string }[];
+}
+
+/**
+ * The substitutes chart deps recorded; refuses them unless allowed, since a chart built from
+ * substitutes must never be published as the real one.
+ */
+async function recordedSubstitutes(ctx: Context, u: Umbrella, allow: boolean | undefined) {
+  const record = await readDepsRecord(u.chartDir, u.chartShown);
+  const subs = (record?.dependencies ?? []).flatMap((d) =>
+    d.substitute
+      ? [{ component: d.component, chart: d.chart, version: d.version, reason: d.substitute }]
+      : [],
+  );
+  if (subs.length === 0) return subs;
+  const list = subs.map((d) => `${d.chart} ${d.version} (${d.reason})`).join("; ");
+  if (!allow) {
+    throw new CheckFailedError(
+      `failed to package ${u.chartShown}: charts/ holds substitutes, not the published charts: ${list}; a chart built from substitutes must not be published as the real one: run \`shoppe chart deps\` from the published charts, or pass --allow-substitutes for an archive that is never published`,
+    );
+  }
+  for (const d of subs) {
+    ctx.logger.warn(
+      `packaging ${d.chart} ${d.version}, a substitute (${d.reason}): do not publish this archive`,
+    );
+  }
+  return subs;
 }
 
 /** `helm package` of the umbrella (dependencies must be built), checked with `helm show chart`. */
@@ -233,6 +206,7 @@ export async function chartPackage(
 ): Promise<ChartPackageResult> {
   const u = await openUmbrella(ctx, options);
   await assertDependenciesBuilt(u);
+  const substitutions = await recordedSubstitutes(ctx, u, options.allowSubstitutes);
   const helm = openHelm(ctx, options.major ?? "v4");
   const destination = path.resolve(ctx.root, options.destination ?? path.join("dist", "charts"));
   const step = ctx.progress.start(`helm package ${u.chartShown}`);
@@ -249,6 +223,7 @@ export async function chartPackage(
         name: d.name,
         version: String(d.version),
       })),
+      substitutions,
     };
   } catch (err) {
     step.fail();

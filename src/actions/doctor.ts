@@ -2,6 +2,7 @@
  * `shoppe doctor`: every tool the project uses, where it was found, its version and
  * whether that matches the pin in scripts/tool-versions.env.
  */
+import type { ResolvedSetting, Settings } from "../config/resolve.js";
 import type { Context } from "../context.js";
 import { CommandError } from "../errors.js";
 import { pinKey, TOOLS } from "../tools/catalog.js";
@@ -25,10 +26,19 @@ export interface ToolStatus {
 export interface DoctorResult {
   ok: boolean;
   tools: ToolStatus[];
+  /** The config file read, if any. */
+  configFile?: string;
+  /** Every setting with its value and where it came from (flag, env, file, default). */
+  settings: ResolvedSetting[];
 }
 
-/** Checks every catalogued tool against its pin. */
-export async function doctor(ctx: Context): Promise<DoctorResult> {
+/** Options of doctor: the settings the CLI resolved, reported as they are. */
+export interface DoctorOptions {
+  settings?: Settings;
+}
+
+/** Checks every catalogued tool against its pin, and reports the settings in effect. */
+export async function doctor(ctx: Context, options: DoctorOptions = {}): Promise<DoctorResult> {
   const pins = readPins(ctx.root);
   const tools = await Promise.all(
     TOOLS.map(async (spec): Promise<ToolStatus> => {
@@ -55,5 +65,11 @@ export async function doctor(ctx: Context): Promise<DoctorResult> {
       return { ...base, found: where.path, origin: where.origin, version, status };
     }),
   );
-  return { ok: tools.every((t) => t.status === "ok"), tools };
+  const configFile = options.settings?.configFile;
+  return {
+    ok: tools.every((t) => t.status === "ok"),
+    tools,
+    ...(configFile ? { configFile } : {}),
+    settings: options.settings?.all ?? [],
+  };
 }

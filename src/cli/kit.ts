@@ -4,6 +4,8 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
+import { optionKey, SETTINGS, type SettingName } from "../config/registry.js";
+import { resolveSettings, type Settings } from "../config/resolve.js";
 import { type Context, createContext } from "../context.js";
 import { type CliIO, cliLogger, cliProgress, type GlobalFlags } from "./io.js";
 
@@ -20,7 +22,7 @@ export class Kit {
   ) {}
 
   /** Global flags, wherever on the command line they were given. */
-  flags(cmd: Command): GlobalFlags & { chdir?: string } {
+  flags(cmd: Command): GlobalFlags & { chdir?: string; config?: string } {
     return cmd.optsWithGlobals();
   }
 
@@ -39,6 +41,31 @@ export class Kit {
       logger: cliLogger(this.io, flags),
       progress: cliProgress(this.io, flags),
     });
+  }
+
+  /**
+   * Every setting resolved from the command's flags, the environment, the config file and the
+   * defaults; each value and its origin is a debug line (shown with --verbose).
+   */
+  async settings(cmd: Command): Promise<Settings> {
+    const opts = this.flags(cmd) as Record<string, unknown>;
+    const flags: Partial<Record<SettingName, string>> = {};
+    for (const s of SETTINGS) {
+      const v = opts[optionKey(s.name)];
+      if (typeof v === "string") flags[s.name] = v;
+    }
+    const settings = await resolveSettings({
+      root: this.root(cmd),
+      flags,
+      env: this.io.env,
+      configFlag: this.flags(cmd).config,
+    });
+    const log = cliLogger(this.io, this.flags(cmd));
+    for (const r of settings.all) {
+      const from = r.source === "default" ? "default" : `${r.source}: ${r.origin}`;
+      log.debug(`setting ${r.name} = ${r.value ?? "(unset)"} (${from})`);
+    }
+    return settings;
   }
 
   /** Prints `result` as JSON with --json, else the text `human` renders (if any). */

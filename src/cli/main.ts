@@ -23,6 +23,10 @@ export function buildProgram(io: CliIO, outcome: Outcome): Command {
     .option("-q, --quiet", "print only results and errors")
     .option("-v, --verbose", "print debug output and stack traces")
     .option("-C, --chdir <dir>", "run as if started in <dir> (the project root)")
+    .option(
+      "--config <file>",
+      "settings file (env SHOPPE_CONFIG; default .shoppe.yaml in the project root; docs/config.md)",
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

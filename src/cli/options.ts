@@ -3,6 +3,7 @@
  * their names, defaults and help stay the same everywhere.
  */
 import type { Command } from "commander";
+import { describeSetting, type SettingName, settingSpec } from "../config/registry.js";
 import { UsageError } from "../errors.js";
 import type { HelmMajor } from "../tools/helm.js";
 
@@ -54,4 +55,16 @@ export function inspectSettings(o: InspectFlags) {
     kubeVersion: o.kubeVersion,
     major: helmMajor(o.helm),
   };
+}
+
+/**
+ * Adds the flag of a setting (`--mirror <dir>`), its help naming the env variable and config
+ * key; `description` says what the setting means to this command when it is more specific.
+ */
+export function settingOption(cmd: Command, name: SettingName, description?: string): Command {
+  const s = settingSpec(name);
+  return cmd.option(
+    `--${s.name} ${s.arg}`,
+    describeSetting({ ...s, ...(description ? { description } : {}) }),
+  );
 }

@@ -4,10 +4,12 @@
  * read back with a sha256 per archive (Chart.lock's own digest covers metadata only, pitfall 5).
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { CommandError } from "../errors.js";
+import { attempt } from "../io/fs-failure.js";
+import { readInputFile } from "../io/read-input.js";
+import { parseYamlFile } from "../manifest/parse.js";
 import type { Helm } from "../tools/helm.js";
 import { explainHelmError } from "./explain.js";
 import { type HttpRepository, httpRepositories } from "./repositories.js";
@@ -50,27 +52,30 @@ export async function addRepositories(helm: Helm, u: Umbrella): Promise<HttpRepo
   return repos;
 }
 
-/** sha256 of a file, hex. */
-export async function sha256(file: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(file))
-    .digest("hex");
+/** Chart archives past this size are refused: published charts are a few MiB at most. */
+const ARCHIVE_MAX_BYTES = 256 * 1024 * 1024;
+
+/** sha256 of a chart archive, hex; `shown` names it in messages. */
+export async function sha256(file: string, shown = file): Promise<string> {
+  const bytes = await readInputFile(file, { shown, maxBytes: ARCHIVE_MAX_BYTES });
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Chart.lock and charts/ read back, one entry per dependency. */
 export async function lockedDependencies(
   u: Umbrella,
 ): Promise<{ digest?: string; deps: LockedDependency[] }> {
-  const lock = parseYaml(await readFile(path.join(u.chartDir, "Chart.lock"), "utf8")) as {
+  const lockShown = path.join(u.chartShown, "Chart.lock");
+  const lock = (await parseYamlFile(path.join(u.chartDir, "Chart.lock"), lockShown)).value as {
     digest?: string;
     dependencies?: { name: string; version: string; repository: string }[];
-  };
-  const archives = await readdir(path.join(u.chartDir, "charts"));
+  } | null;
+  const chartsDir = path.join(u.chartDir, "charts");
+  const archives = await attempt(() => readdir(chartsDir), path.join(u.chartShown, "charts"));
+  const locks = Array.isArray(lock?.dependencies) ? lock.dependencies : [];
   const deps: LockedDependency[] = [];
   for (const d of u.dependencies) {
-    const locked = lock.dependencies?.find(
-      (l) => l.name === d.name && l.repository === d.repository,
-    );
+    const locked = locks.find((l) => l?.name === d.name && l.repository === d.repository);
     const version = String(locked?.version ?? d.version);
     const archive = archives.find((a) => a === `${d.name}-${version}.tgz`);
     deps.push({
@@ -79,8 +84,10 @@ export async function lockedDependencies(
       version,
       repository: d.repository,
       archive,
-      sha256: archive ? await sha256(path.join(u.chartDir, "charts", archive)) : undefined,
+      sha256: archive
+        ? await sha256(path.join(chartsDir, archive), path.join(u.chartShown, "charts", archive))
+        : undefined,
     });
   }
-  return { ...(lock.digest ? { digest: lock.digest } : {}), deps };
+  return { ...(typeof lock?.digest === "string" ? { digest: lock.digest } : {}), deps };
 }

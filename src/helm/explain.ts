@@ -11,6 +11,7 @@ import {
   UsageError,
 } from "../errors.js";
 import { classifyHelmFailure, type HelmFailure, type SchemaViolation } from "./failures.js";
+import type { NestedChart } from "./nested-charts.js";
 import type { ChartSource } from "./repositories.js";
 import type { Umbrella } from "./umbrella.js";
 
@@ -21,6 +22,8 @@ export interface ExplainContext {
   umbrella: Umbrella;
   /** The profile whose values were in use, if any. */
   profile?: string;
+  /** Charts bundled inside the components' charts, for schema errors helm names them in. */
+  nested?: ReadonlyMap<string, NestedChart>;
 }
 
 function quoteList(ids: string[]): string {
@@ -64,17 +67,24 @@ function rewrap(err: CommandError, message: string): CommandError {
   });
 }
 
-/** Where in stack.yaml a values path of a component is set: the profile first, then the component. */
+/**
+ * Where in stack.yaml a values path of a component is set: the profile first, then the
+ * component; `prefix` leads from the component's block to a nested chart's.
+ */
 function valuePosition(
   u: Umbrella,
   v: SchemaViolation,
   component: string,
   profile?: string,
+  prefix: string[] = [],
 ): Diagnostic {
-  const segments = v.pointer
-    .split("/")
-    .slice(1)
-    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const segments = [
+    ...prefix,
+    ...v.pointer
+      .split("/")
+      .slice(1)
+      .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~")),
+  ];
   const candidates: (string | number)[][] = [];
   if (profile) candidates.push(["profiles", profile, "values", component, ...segments]);
   candidates.push(["components", component, "values", ...segments]);
@@ -85,14 +95,15 @@ function valuePosition(
   return {
     position: u.loaded.document.locate(p),
     path: p.join("."),
-    message: `${v.pointer || "(root)"}: ${v.message}${origin}`,
+    message: `${prefix.length > 0 ? `${v.chart} ` : ""}${v.pointer || "(root)"}: ${v.message}${origin}`,
   };
 }
 
+/** The value at a path of user data; own keys only, so `constructor` is a key, not Object's. */
 function lookup(value: unknown, p: (string | number)[]): unknown {
   let cur = value;
   for (const k of p) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, String(k))) return undefined;
     cur = (cur as Record<string, unknown>)[String(k)];
   }
   return cur;
@@ -127,14 +138,17 @@ export function explainHelmError(err: CommandError, x: ExplainContext): ShoppeEr
         { cause: err },
       );
     case "schema": {
+      const named: string[] = [];
       const diagnostics = f.violations.map((v) => {
-        const id =
-          u.sources.find((s) => s.component === v.chart || s.chart === v.chart)?.component ??
-          v.chart;
-        return valuePosition(u, v, id, x.profile);
+        const direct = u.sources.find((s) => s.component === v.chart || s.chart === v.chart);
+        const nested = direct ? undefined : x.nested?.get(v.chart);
+        const id = nested?.component ?? direct?.component ?? v.chart;
+        const label = nested ? `${id} (its ${v.chart} chart)` : id;
+        if (!named.includes(label)) named.push(label);
+        return valuePosition(u, v, id, x.profile, nested?.path);
       });
       const where = x.profile ? ` with profile ${x.profile}` : "";
-      const msg = `${fail}: values for ${quoteList(f.components)} do not match ${f.components.length > 1 ? "their charts' schemas" : "its chart's schema"}${where}`;
+      const msg = `${fail}: values for ${quoteList(named)} do not match ${named.length > 1 ? "their charts' schemas" : "its chart's schema"}${where}`;
       return new InputError(withCommand(msg, err), diagnostics, { cause: err });
     }
     case "dependencies-missing":

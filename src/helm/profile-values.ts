@@ -3,9 +3,9 @@
  * way helm merges them), and from them which components a profile enables: the dependency's
  * `condition` path, as helm evaluates it.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { InputFileError } from "../errors.js";
+import { parseYamlFile } from "../manifest/parse.js";
 import type { Umbrella, UmbrellaProfile } from "./umbrella.js";
 
 type Values = Record<string, unknown>;
@@ -24,20 +24,26 @@ export function mergeValues(base: Values, over: Values): Values {
   return out;
 }
 
-async function readValues(file: string): Promise<Values> {
+/** A values file, read as strictly as stack.yaml; a missing or empty one holds no values. */
+async function readValues(file: string, shown: string): Promise<Values> {
   try {
-    const v = parseYaml(await readFile(file, "utf8"));
-    return isMap(v) ? v : {};
+    const { value } = await parseYamlFile(file, shown, { allowEmpty: true });
+    return isMap(value) ? value : {};
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
+    if (err instanceof InputFileError && err.missing) return {};
     throw err;
   }
 }
 
 /** The merged values of a profile. */
 export async function profileValuesOf(u: Umbrella, p: UmbrellaProfile): Promise<Values> {
-  const base = await readValues(path.join(u.chartDir, "values.yaml"));
-  return p.valuesFile ? mergeValues(base, await readValues(p.valuesFile)) : base;
+  const base = await readValues(
+    path.join(u.chartDir, "values.yaml"),
+    path.join(u.chartShown, "values.yaml"),
+  );
+  if (!p.valuesFile) return base;
+  const shown = path.join(u.chartShown, path.relative(u.chartDir, p.valuesFile));
+  return mergeValues(base, await readValues(p.valuesFile, shown));
 }
 
 function at(values: Values, dotted: string): unknown {

@@ -6,7 +6,9 @@ import type { Context } from "../context.js";
 import { CommandError } from "../errors.js";
 import { type KubeObject, parseManifests } from "../kube/objects.js";
 import { type HelmMajor, openHelm } from "../tools/helm.js";
+import { warnSubstitutes } from "./deps-record.js";
 import { explainHelmError } from "./explain.js";
+import { nestedCharts } from "./nested-charts.js";
 import {
   assertDependenciesBuilt,
   profileValues,
@@ -47,6 +49,7 @@ export async function renderMatrix(
   s: RenderSettings = {},
 ): Promise<Rendering[]> {
   await assertDependenciesBuilt(u);
+  await warnSubstitutes(u.chartDir, u.chartShown, ctx.logger);
   const helm = openHelm(ctx, s.major ?? "v4");
   const { releaseName, namespace } = releaseOf(u, s);
   const out: Rendering[] = [];
@@ -75,6 +78,7 @@ export async function renderMatrix(
           verb: `render ${u.chartShown} with profile ${p.name} for Kubernetes ${kubeVersion}`,
           umbrella: u,
           profile: p.name,
+          nested: await nestedCharts(u),
         });
       }
     }

@@ -4,13 +4,13 @@
  * (`ci/<profile>-values.yaml`). Everything here reads files `shoppe render` wrote; a missing or
  * stale chart is an InputError that says to render again.
  */
-import { access, readdir, readFile } from "node:fs/promises";
+import { access, readdir } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { Context } from "../context.js";
-import { InputError, UsageError } from "../errors.js";
+import { InputError, InputFileError, UsageError } from "../errors.js";
 import type { AttributionScope } from "../inspect/attribution.js";
 import { type LoadedStack, loadStack } from "../manifest/load.js";
+import { parseYamlFile } from "../manifest/parse.js";
 import type { Stack } from "../manifest/schema.js";
 import { type ChartSource, chartSources } from "./repositories.js";
 
@@ -63,12 +63,17 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function readYamlFile(file: string, shown: string): Promise<Record<string, unknown>> {
+/** A YAML file of the umbrella, read as strictly as stack.yaml; undefined when it is missing. */
+async function readYamlMapping(
+  file: string,
+  shown: string,
+): Promise<Record<string, unknown> | undefined> {
   try {
-    const value = parseYaml(await readFile(file, "utf8"));
+    const { value } = await parseYamlFile(file, shown);
     return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
   } catch (err) {
-    throw new InputError(`failed to read ${shown}: ${(err as Error).message}`, [], { cause: err });
+    if (err instanceof InputFileError && err.missing) return undefined;
+    throw err;
   }
 }
 
@@ -79,13 +84,13 @@ export async function openUmbrella(ctx: Context, options: UmbrellaOptions = {}):
   const { stack } = loaded;
   const chartShown = options.chartDir ?? path.join("charts", stack.release.name);
   const chartDir = path.resolve(ctx.root, chartShown);
-  const chartYaml = path.join(chartDir, "Chart.yaml");
-  if (!(await exists(chartYaml))) {
+  const chartYamlShown = path.join(chartShown, "Chart.yaml");
+  const meta = await readYamlMapping(path.join(chartDir, "Chart.yaml"), chartYamlShown);
+  if (!meta) {
     throw new InputError(
-      `failed to find the umbrella chart: ${path.join(chartShown, "Chart.yaml")} does not exist; run \`shoppe render\` first`,
+      `failed to find the umbrella chart: ${chartYamlShown} does not exist; run \`shoppe render\` first`,
     );
   }
-  const meta = await readYamlFile(chartYaml, path.join(chartShown, "Chart.yaml"));
   const sources = chartSources(stack);
   const dependencies = ((meta.dependencies ?? []) as ChartDependency[]).map((d) => ({
     ...d,

@@ -116,18 +116,35 @@ export function deployedImages(
   return [...byRef.values()].sort((a, b) => a.canonical.localeCompare(b.canonical));
 }
 
-/** Image-like tokens in a string: `repo/name:tag`, `host:5000/x@sha256:…`. */
+/**
+ * Image-like tokens in a string: `repo/name:tag`, `host:5000/x@sha256:…`. The text is split on
+ * separators first and each piece checked with an anchored pattern, so the cost stays linear
+ * in the text (a rendered chart holds base64 blobs of hundreds of kilobytes).
+ */
 function imageTokens(text: string): string[] {
-  return text.match(/[a-z0-9][\w.\-/:@]*[:@][\w.\-:]+/gi) ?? [];
+  const out: string[] = [];
+  for (const piece of text.split(/[\s"'`,;=()<>[\]{}|\\]+/)) {
+    if (IMAGE_TOKEN.test(piece)) out.push(piece);
+  }
+  return out;
 }
+const IMAGE_TOKEN = /^[a-z0-9][\w.\-/:]*(?::[\w.-]+)?(?:@[\w.\-:]+)?$/i;
 
-/** Places in the objects' string values that mention `ref` (config maps, env, args). */
-export function referencesTo(objects: KubeObject[], ref: ImageRef): string[] {
-  const found: string[] = [];
+/** Where each image reference appears in the objects' string values, keyed by repository. */
+export type ReferenceIndex = Map<string, { ref: ImageRef; where: string }[]>;
+
+/** One pass over every string value of the objects (config maps, env, args). */
+export function referenceIndex(objects: KubeObject[]): ReferenceIndex {
+  const index: ReferenceIndex = new Map();
   const visit = (value: unknown, path: string, where: string) => {
     if (typeof value === "string") {
-      if (imageTokens(value).some((t) => sameImage(parseImageRef(t), ref)))
-        found.push(`${where} ${path}`);
+      for (const token of imageTokens(value)) {
+        if (!token.includes(":") && !token.includes("@")) continue;
+        const ref = parseImageRef(token);
+        const list = index.get(ref.name) ?? [];
+        list.push({ ref, where: `${where} ${path}` });
+        index.set(ref.name, list);
+      }
     } else if (Array.isArray(value)) {
       for (const [i, v] of value.entries()) visit(v, `${path}[${i}]`, where);
     } else if (value && typeof value === "object") {
@@ -139,7 +156,18 @@ export function referencesTo(objects: KubeObject[], ref: ImageRef): string[] {
     const { source: _source, ...body } = o;
     visit(body, "", objectRef(o));
   }
-  return found;
+  return index;
+}
+
+/** Places in an index that mention `ref`, each once, in object order. */
+export function referencesIn(index: ReferenceIndex, ref: ImageRef): string[] {
+  const found = (index.get(ref.name) ?? []).filter((e) => sameImage(e.ref, ref));
+  return [...new Set(found.map((e) => e.where))];
+}
+
+/** Places in the objects' string values that mention `ref` (config maps, env, args). */
+export function referencesTo(objects: KubeObject[], ref: ImageRef): string[] {
+  return referencesIn(referenceIndex(objects), ref);
 }
 
 /** Compares deployed images with the pins: unpinned deployments and missing pins are drift. */
@@ -156,6 +184,7 @@ export function compareImages(
   const unpinned = deployed
     .filter((d) => d.pinnedBy.length === 0)
     .map(({ pinnedBy: _p, ...d }) => d);
+  const index = referenceIndex(objects);
   const statuses = pins.map((p): PinStatus => {
     const base = {
       component: p.component,
@@ -167,7 +196,7 @@ export function compareImages(
     if (uses.length > 0)
       return { ...base, status: "deployed", where: uses.map((u) => `${u.object} ${u.path}`) };
     if (!p.enabled) return { ...base, status: "disabled", where: [] };
-    const refs = referencesTo(objects, p.ref);
+    const refs = referencesIn(index, p.ref);
     if (refs.length > 0) return { ...base, status: "referenced", where: refs };
     if (p.startedBy) return { ...base, status: "runtime", where: [p.startedBy] };
     return { ...base, status: "missing", where: [] };

@@ -62,6 +62,12 @@ export const TOOLS: readonly ToolSpec[] = [
     source: { kind: "debian", package: "xrootd-server", versionArgs: ["-v"] },
   },
   {
+    name: "python3",
+    binary: "python3",
+    purpose: "runs the Python config file the ServiceX chart renders (Debian python3)",
+    source: { kind: "debian", package: "python3", versionArgs: ["--version"] },
+  },
+  {
     name: "xrdcp",
     pin: "xrootd",
     binary: "xrdcp",

@@ -19,6 +19,8 @@ export interface TemplateOptions {
   namespace?: string;
   valuesFiles?: string[];
   set?: Record<string, string>;
+  /** `--set-string`: values kept as strings (e.g. `'""'`, which `--set` would read as empty). */
+  setString?: Record<string, string>;
   kubeVersion?: string;
   /** Extra API versions to report as available (`--api-versions`), e.g. CRD groups. */
   apiVersions?: string[];
@@ -75,12 +77,12 @@ export class Helm {
   async dependency(
     mode: "build" | "update",
     chartDir: string,
-    o: { plainHttp?: boolean; skipRefresh?: boolean } = {},
+    o: { plainHttp?: boolean; skipRefresh?: boolean; signal?: AbortSignal } = {},
   ): Promise<string> {
     const args = ["dependency", mode, chartDir];
     if (o.plainHttp) args.push("--plain-http");
     if (o.skipRefresh) args.push("--skip-refresh");
-    return (await this.run(args)).stdout;
+    return (await this.run(args, { signal: o.signal })).stdout;
   }
 
   /** `helm registry login`, the password on stdin so it never appears in the command line. */
@@ -117,6 +119,11 @@ export class Helm {
     return (await this.run(args)).stdout;
   }
 
+  /** `helm show values`: the default values of a chart directory or archive. */
+  async showValues(chart: string): Promise<string> {
+    return (await this.run(["show", "values", chart])).stdout;
+  }
+
   /** `helm lint --strict` with the given values files; returns helm's report. */
   async lint(chartDir: string, valuesFiles: string[] = [], kubeVersion?: string): Promise<string> {
     const args = ["lint", chartDir, "--strict", ...valuesFiles.flatMap((f) => ["--values", f])];
@@ -130,6 +137,7 @@ export class Helm {
     if (o.namespace) args.push("--namespace", o.namespace);
     for (const f of o.valuesFiles ?? []) args.push("--values", f);
     for (const [k, v] of Object.entries(o.set ?? {})) args.push("--set", `${k}=${v}`);
+    for (const [k, v] of Object.entries(o.setString ?? {})) args.push("--set-string", `${k}=${v}`);
     if (o.kubeVersion) args.push("--kube-version", o.kubeVersion);
     for (const a of o.apiVersions ?? []) args.push("--api-versions", a);
     if (o.includeCrds) args.push("--include-crds");

@@ -27,7 +27,18 @@ export function parsePins(text: string, file = PINS_FILE): ToolPins {
   return pins;
 }
 
-/** Reads the pins of the project rooted at `root`. */
+/** Reads the pins of the project rooted at `root`; InputError when it has none. */
 export function readPins(root: string): ToolPins {
-  return parsePins(readFileSync(path.join(root, PINS_FILE), "utf8"));
+  const file = path.join(root, PINS_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new InputError(
+      `failed to read the tool pins ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; run shoppe in the Coffea Shoppe project root (or name it with -C <dir>)`,
+      [],
+      { cause: err },
+    );
+  }
+  return parsePins(text);
 }

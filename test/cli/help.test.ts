@@ -26,6 +26,29 @@ describe("shoppe --help", () => {
     expect(res.stderr).toContain("unknown command 'no-such-command'");
   });
 
+  it("names each setting's flag, environment variable and config key", async () => {
+    const deps = await runCli(["chart", "deps", "--help"], ROOT);
+    expect(deps.stdout).toMatch(/--mirror <dir>\s+fetch the HTTP charts from this local mirror/);
+    expect(deps.stdout.replace(/\s+/g, " ")).toContain("(env SHOPPE_MIRROR, config key mirror)");
+    const create = await runCli(["mirror", "create", "--help"], ROOT);
+    expect(create.stdout).toContain("Usage: shoppe mirror create [options] <dir>");
+    expect(create.stdout.replace(/\s+/g, " ")).toContain(
+      "copy the charts from this mirror instead of the upstream repositories (substitutes carried over) (env SHOPPE_MIRROR, config key mirror)",
+    );
+    const pkg = await runCli(["chart", "package", "--help"], ROOT);
+    expect(pkg.stdout).toContain("--allow-substitutes");
+    const list = (await runCli(["cluster", "list", "--help"], ROOT)).stdout.replace(/\s+/g, " ");
+    expect(list).toContain("(env SHOPPE_PROVIDER, config key provider; default kwok)");
+    expect(list).toContain("--clusters-dir <dir>");
+    expect(list).toContain(
+      "(env SHOPPE_CLUSTERS_DIR, config key clusters-dir; default .shoppe/clusters)",
+    );
+    const top = (await runCli(["--help"], ROOT)).stdout.replace(/\s+/g, " ");
+    expect(top).toContain(
+      "--config <file> settings file (env SHOPPE_CONFIG; default .shoppe.yaml in the project root",
+    );
+  });
+
   it("is documented: the README names every top-level command", () => {
     const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
     for (const c of program.commands) expect(readme).toContain(`shoppe ${c.name()}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { parsePins } from "../../src/tools/pins.js";
+import { parsePins, readPins } from "../../src/tools/pins.js";
 import { moduleVersionFromBuildInfo } from "../../src/tools/version.js";
 
 describe("parsePins", () => {
@@ -14,6 +14,15 @@ describe("parsePins", () => {
     expect(() => parsePins("HELM_VERSION=v1\nhelm=2\n")).toThrow(InputError);
     expect(() => parsePins("HELM_VERSION=v1\nhelm=2\n")).toThrow(
       /:2: expected NAME_VERSION=version/,
+    );
+  });
+});
+
+describe("readPins", () => {
+  it("refuses a directory that is not the project with an input error naming the file", () => {
+    expect(() => readPins("/nonexistent-shoppe-root")).toThrow(InputError);
+    expect(() => readPins("/nonexistent-shoppe-root")).toThrow(
+      /\/nonexistent-shoppe-root\/scripts\/tool-versions\.env: ENOENT; run shoppe in the Coffea Shoppe project root/,
     );
   });
 });

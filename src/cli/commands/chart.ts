@@ -10,8 +10,9 @@ import {
   chartPackage,
   chartTemplate,
 } from "../../actions/chart.js";
+import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
-import { helmMajor, type UmbrellaFlags, umbrellaOptions } from "../options.js";
+import { helmMajor, settingOption, type UmbrellaFlags, umbrellaOptions } from "../options.js";
 import { renderTable } from "../table.js";
 
 function depsHuman(r: ChartDepsResult): string {
@@ -22,7 +23,8 @@ function depsHuman(r: ChartDepsResult): string {
     d.repository,
     d.sha256 ? d.sha256.slice(0, 12) : "-",
   ]);
-  const head = `helm dependency ${r.mode}: ${r.chartDir}/Chart.lock${r.lockDigest ? ` (${r.lockDigest})` : ""}`;
+  const from = r.mirror ? ` from the mirror ${r.mirror}` : "";
+  const head = `helm dependency ${r.mode}${from}: ${r.chartDir}/Chart.lock${r.lockDigest ? ` (${r.lockDigest})` : ""}`;
   return `${head}\n${renderTable(["component", "chart", "version", "repository", "sha256"], rows)}`;
 }
 
@@ -63,15 +65,22 @@ function templateHuman(r: ChartTemplateResult): string {
 }
 
 function packageHuman(r: ChartPackageResult): string {
-  return `packaged ${r.name} ${r.version}: ${r.file} (${r.bytes} bytes, sha256 ${r.sha256})`;
+  const subs = r.substitutions.length > 0 ? "; holds substitutes: not for publishing" : "";
+  return `packaged ${r.name} ${r.version}: ${r.file} (${r.bytes} bytes, sha256 ${r.sha256})${subs}`;
 }
 
 /** Registers the `chart` group. */
 export function register(program: Command, kit: Kit): void {
   const chart = program.command("chart").description("helm steps for the rendered umbrella chart");
 
-  umbrellaOptions(chart.command("deps"))
-    .description("helm dependency build (or --update) into a staged copy; Chart.lock and charts/")
+  settingOption(
+    umbrellaOptions(chart.command("deps")),
+    "mirror",
+    "fetch the HTTP charts from this local mirror of their repositories (docs/mirrors.md)",
+  )
+    .description(
+      "helm dependency build (or --update) into a staged copy, from the chart repositories or a mirror; Chart.lock, charts/ and .shoppe-deps.json",
+    )
     .option("--update", "re-resolve the dependencies and rewrite Chart.lock")
     .option(
       "--plain-http",
@@ -83,13 +92,18 @@ export function register(program: Command, kit: Kit): void {
         o: UmbrellaFlags & { update?: boolean; plainHttp?: boolean; helm?: string },
         cmd: Command,
       ) => {
-        const result = await chartDeps(kit.context(cmd), {
-          file: o.file,
-          chartDir: o.chartDir,
-          update: Boolean(o.update),
-          ...(o.plainHttp ? { plainHttp: true } : {}),
-          major: helmMajor(o.helm),
-        });
+        const mirror = (await kit.settings(cmd)).get("mirror");
+        const result = await interruptible((signal) =>
+          chartDeps(kit.context(cmd), {
+            ...(mirror ? { mirror } : {}),
+            file: o.file,
+            chartDir: o.chartDir,
+            update: Boolean(o.update),
+            ...(o.plainHttp ? { plainHttp: true } : {}),
+            major: helmMajor(o.helm),
+            signal,
+          }),
+        );
         kit.print(cmd, result, depsHuman);
       },
     );
@@ -159,13 +173,23 @@ export function register(program: Command, kit: Kit): void {
     .description("helm package the umbrella (after chart deps) into a .tgz ready to publish")
     .option("-d, --destination <dir>", "directory for the .tgz", "dist/charts")
     .option("--helm <major>", "helm major to run: v4 (default) or v3")
-    .action(async (o: UmbrellaFlags & { destination: string; helm?: string }, cmd: Command) => {
-      const result = await chartPackage(kit.context(cmd), {
-        file: o.file,
-        chartDir: o.chartDir,
-        destination: o.destination,
-        major: helmMajor(o.helm),
-      });
-      kit.print(cmd, result, packageHuman);
-    });
+    .option(
+      "--allow-substitutes",
+      "package even when chart deps used substitutes (refused otherwise): never publish the result",
+    )
+    .action(
+      async (
+        o: UmbrellaFlags & { destination: string; helm?: string; allowSubstitutes?: boolean },
+        cmd: Command,
+      ) => {
+        const result = await chartPackage(kit.context(cmd), {
+          file: o.file,
+          chartDir: o.chartDir,
+          destination: o.destination,
+          major: helmMajor(o.helm),
+          allowSubstitutes: Boolean(o.allowSubstitutes),
+        });
+        kit.print(cmd, result, packageHuman);
+      },
+    );
 }

@@ -1,5 +1,5 @@
 /** `shoppe cluster create|delete|list`: local test clusters (kwok here, kind in CI). */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import {
   type ClusterCreateResult,
   type ClusterListResult,
@@ -8,11 +8,13 @@ import {
   clusterList,
 } from "../../actions/cluster.js";
 import { UsageError } from "../../errors.js";
+import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
+import { settingOption } from "../options.js";
 import { renderTable } from "../table.js";
 
 interface TargetFlags {
-  provider?: string;
+  /** The older name of --clusters-dir, still accepted. */
   stateDir?: string;
 }
 
@@ -27,11 +29,12 @@ interface CreateFlags extends TargetFlags {
   timeout: string;
 }
 
-function target(kit: Kit, f: TargetFlags) {
-  const env = kit.io.env;
-  const stateDir = f.stateDir ?? env.SHOPPE_CLUSTERS_DIR;
+/** The provider and state directory: settings `provider` and `clusters-dir` (src/config). */
+async function target(kit: Kit, cmd: Command, f: TargetFlags) {
+  const settings = await kit.settings(cmd);
+  const stateDir = f.stateDir ?? settings.get("clusters-dir");
   return {
-    provider: f.provider ?? env.SHOPPE_PROVIDER ?? "kwok",
+    provider: settings.get("provider") ?? "kwok",
     ...(stateDir ? { stateDir } : {}),
   };
 }
@@ -45,20 +48,6 @@ function seconds(flag: string, value: string): number {
   const m = /^(\d+)(s|m)?$/.exec(value);
   if (!m?.[1]) throw new UsageError(`${flag} expects a duration like 180s or 3m, got "${value}"`);
   return Number(m[1]) * (m[2] === "m" ? 60_000 : 1_000);
-}
-
-/** Aborts on the first SIGINT or SIGTERM (a second one takes the default action). */
-function abortOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const on = (s: NodeJS.Signals) => () => controller.abort(new Error(`received ${s}`));
-  const handlers = { SIGINT: on("SIGINT"), SIGTERM: on("SIGTERM") };
-  for (const [s, h] of Object.entries(handlers)) process.once(s, h);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      for (const [s, h] of Object.entries(handlers)) process.removeListener(s, h);
-    },
-  };
 }
 
 function listHuman(r: ClusterListResult): string {
@@ -81,15 +70,9 @@ export function register(program: Command, kit: Kit): void {
     .command("cluster")
     .description("create, delete and list local test clusters");
   const withTarget = (c: Command) =>
-    c
-      .option(
-        "--provider <name>",
-        "cluster provider: kwok or kind (env SHOPPE_PROVIDER; default kwok)",
-      )
-      .option(
-        "--state-dir <dir>",
-        "where local clusters keep state (env SHOPPE_CLUSTERS_DIR; default .shoppe/clusters)",
-      );
+    settingOption(settingOption(c, "provider"), "clusters-dir").addOption(
+      new Option("--state-dir <dir>", "older name of --clusters-dir").hideHelp(),
+    );
 
   withTarget(cluster.command("create"))
     .description(
@@ -113,22 +96,20 @@ export function register(program: Command, kit: Kit): void {
         ...(f.nodeGpus ? { gpus: int("--node-gpus", f.nodeGpus) } : {}),
         ...(f.nodePods ? { pods: int("--node-pods", f.nodePods) } : {}),
       };
-      const abort = abortOnSignals();
-      try {
-        const result = await clusterCreate(kit.context(cmd), {
-          ...target(kit, f),
+      const where = await target(kit, cmd, f);
+      const result = await interruptible((signal) =>
+        clusterCreate(kit.context(cmd), {
+          ...where,
           name: f.name,
           nodes: int("--nodes", f.nodes),
           nodeResources,
           ...(f.kubernetesVersion ? { kubernetesVersion: f.kubernetesVersion } : {}),
           timeoutMs: seconds("--timeout", f.timeout),
-          signal: abort.signal,
-        });
-        if (!kit.flags(cmd).json && !kit.flags(cmd).quiet) kit.io.stderr(`note: ${result.note}\n`);
-        kit.print(cmd, result, (r: ClusterCreateResult) => r.cluster.kubeconfig);
-      } finally {
-        abort.dispose();
-      }
+          signal,
+        }),
+      );
+      if (!kit.flags(cmd).json && !kit.flags(cmd).quiet) kit.io.stderr(`note: ${result.note}\n`);
+      kit.print(cmd, result, (r: ClusterCreateResult) => r.cluster.kubeconfig);
     });
 
   withTarget(cluster.command("delete"))
@@ -136,7 +117,7 @@ export function register(program: Command, kit: Kit): void {
     .option("--name <name>", "cluster name", "shoppe")
     .action(async (f: TargetFlags & { name: string }, cmd: Command) => {
       const result = await clusterDelete(kit.context(cmd), {
-        ...target(kit, f),
+        ...(await target(kit, cmd, f)),
         name: f.name,
       });
       kit.print(cmd, result, (r) =>
@@ -147,6 +128,7 @@ export function register(program: Command, kit: Kit): void {
   withTarget(cluster.command("list"))
     .description("list clusters with their status (running, degraded, stopped, leftover)")
     .action(async (f: TargetFlags, cmd: Command) => {
-      kit.print(cmd, await clusterList(kit.context(cmd), target(kit, f)), listHuman);
+      const where = await target(kit, cmd, f);
+      kit.print(cmd, await clusterList(kit.context(cmd), where), listHuman);
     });
 }

@@ -10,16 +10,26 @@ function human(r: DoctorResult): string {
     r.tools.map((t) => [t.name, t.pinned ?? "-", t.version ?? "-", t.status, t.found ?? "-"]),
   );
   const hint = r.ok ? "" : "\nrun scripts/install-tools to install the pinned versions";
-  return `${table}${hint}`;
+  const settings = renderTable(
+    ["setting", "value", "from"],
+    r.settings.map((s) => [
+      s.name,
+      s.value ?? "-",
+      s.source === "default" ? "default" : `${s.source} ${s.origin}`,
+    ]),
+  );
+  return `${table}${hint}\n\nsettings${r.configFile ? ` (config file ${r.configFile})` : ""}:\n${settings}`;
 }
 
 /** Registers `doctor`. */
 export function register(program: Command, kit: Kit): void {
   program
     .command("doctor")
-    .description("list every tool the project uses, its version, and whether it matches the pin")
+    .description(
+      "list every tool the project uses, its version and whether it matches the pin, and every setting with where its value comes from",
+    )
     .action(async (_opts, cmd: Command) => {
-      const result = await doctor(kit.context(cmd));
+      const result = await doctor(kit.context(cmd), { settings: await kit.settings(cmd) });
       kit.print(cmd, result, human);
       if (!result.ok) kit.fail(1);
     });

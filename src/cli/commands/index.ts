@@ -5,6 +5,7 @@ import * as chart from "./chart.js";
 import * as cluster from "./cluster.js";
 import * as doctor from "./doctor.js";
 import * as images from "./images.js";
+import * as mirror from "./mirror.js";
 import * as render from "./render.js";
 import * as resources from "./resources.js";
 import * as validate from "./validate.js";
@@ -14,6 +15,7 @@ const COMMANDS: { register(program: Command, kit: Kit): void }[] = [
   validate,
   render,
   chart,
+  mirror,
   images,
   resources,
   cluster,

@@ -1,0 +1,68 @@
+/**
+ * Every setting, declared once with one name used three ways: the flag `--<name>`, the
+ * environment variable `SHOPPE_<NAME>` and the key `<name>` of the config file `.shoppe.yaml`.
+ * Precedence: flag > environment > file > default (chart-testing's `pkg/config` is the model).
+ */
+
+/** One setting. */
+export interface SettingSpec {
+  /** The one name: kebab-case, e.g. `clusters-dir`. */
+  name: string;
+  /** `path` values are relative to the project root (flag, environment) or to the config file. */
+  kind: "path" | "string";
+  /** The flag's value placeholder, e.g. `<dir>`. */
+  arg: string;
+  description: string;
+  /** The value when nothing sets it; absent when "unset" means something (no mirror). */
+  default?: string;
+  /** How help describes the default when another module computes it. */
+  defaultText?: string;
+}
+
+/** The settings, in the order help and `shoppe doctor` list them. */
+export const SETTINGS = [
+  {
+    name: "mirror",
+    kind: "path",
+    arg: "<dir>",
+    description: "local mirror of the chart repositories (a folder with a mirror.yaml)",
+  },
+  {
+    name: "provider",
+    kind: "string",
+    arg: "<name>",
+    description: "cluster provider: kwok or kind",
+    default: "kwok",
+  },
+  {
+    name: "clusters-dir",
+    kind: "path",
+    arg: "<dir>",
+    description: "where local clusters keep their state",
+    defaultText: ".shoppe/clusters",
+  },
+] as const satisfies readonly SettingSpec[];
+
+/** The name of a setting. */
+export type SettingName = (typeof SETTINGS)[number]["name"];
+
+/** The spec of a setting. */
+export function settingSpec(name: SettingName): SettingSpec {
+  return SETTINGS.find((s) => s.name === name) as SettingSpec;
+}
+
+/** `clusters-dir` → `SHOPPE_CLUSTERS_DIR`. */
+export function envName(name: string): string {
+  return `SHOPPE_${name.toUpperCase().replaceAll("-", "_")}`;
+}
+
+/** `clusters-dir` → `clustersDir`, the key commander stores the flag's value under. */
+export function optionKey(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The flag, environment variable and config key of a setting, for help text. */
+export function describeSetting(s: SettingSpec): string {
+  const fallback = s.default ?? s.defaultText;
+  return `${s.description} (env ${envName(s.name)}, config key ${s.name}${fallback ? `; default ${fallback}` : ""})`;
+}
