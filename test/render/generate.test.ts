@@ -268,6 +268,7 @@ describe("values.yaml", () => {
     expect(Object.keys(values["coffea-casa"].jupyterhub.singleuser.extraEnv).sort()).toEqual([
       "MLFLOW_TRACKING_URI",
       "SERVICEX_HOST",
+      "SERVICEX_TYPE",
       "TRITON_GRPC_URL",
       "TRITON_URL",
       "XCACHE_HOST",
