@@ -184,6 +184,27 @@ describeWithUpstream(
       });
     });
 
+    it("notebooks get XCACHE_HOST as the bare host the image's XRootD plugin reads, replacing the image's baked-in site", async () => {
+      const dockerfile = await readFile(
+        path.join(casaRepo, "docker", "Dockerfile.cc-dask-alma9"),
+        "utf8",
+      );
+      // The image bakes another site's cache in as a default (ARG, then ENV XCACHE_HOST).
+      const baked = /^ARG XCACHE_HOST="([^"]+)"/m.exec(dockerfile)?.[1];
+      expect(dockerfile).toMatch(/^ENV XCACHE_HOST \$XCACHE_HOST$/m);
+      expect(baked).toMatch(/^[a-z0-9.-]+$/); // a host name: no scheme, no port
+      const objs = objects(await template());
+      const cm = objs.find((o) => o.metadata.name === "coffea-shoppe-endpoints");
+      expect(cm?.data?.XCACHE_HOST).toBe("xcache.lab.svc");
+      const hub = objs.find((o) => o.kind === "Secret" && o.metadata.name === "hub");
+      const extraEnv = parse(Buffer.from(hub?.data?.["values.yaml"] ?? "", "base64").toString())
+        .singleuser.extraEnv as Record<string, { valueFrom?: unknown }>;
+      // The spawner sets it on the container, which overrides the image's ENV.
+      expect(extraEnv.XCACHE_HOST?.valueFrom).toEqual({
+        configMapKeyRef: { name: "coffea-shoppe-endpoints", key: "XCACHE_HOST", optional: true },
+      });
+    });
+
     it("known problem 3: every profile creates the dummy xcache-token and dask-certs Secrets", async () => {
       for (const values of [[ci()], [production()]]) {
         const secrets = objects(await template({ values }))
