@@ -16,8 +16,7 @@ import { type Helm, openHelm } from "../../src/tools/helm.js";
 import { openKubectl } from "../../src/tools/kubectl.js";
 import { readPins } from "../../src/tools/pins.js";
 import { runCli } from "../../test/helpers/cli.js";
-import { ROOT } from "../../test/helpers/tools.js";
-import { toolPath } from "../../test/support/facility.js";
+import { ROOT, toolPath } from "../../test/helpers/tools.js";
 import { createRealProject, type RealProject } from "../../test/support/real-project.js";
 import { tempDir } from "../../test/support/temp.js";
 import {

@@ -3,8 +3,8 @@ import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withStagedChart } from "../../src/helm/staging.js";
-import { hashTree } from "../support/facility.js";
 import { type TempDir, tempDir } from "../support/temp.js";
+import { snapshotTree } from "../support/tree.js";
 
 describe("withStagedChart", () => {
   let dir: TempDir;
@@ -40,19 +40,19 @@ describe("withStagedChart", () => {
   });
 
   it("leaves the chart byte for byte as it was when the work fails", async () => {
-    const before = await hashTree(chart);
+    const before = await snapshotTree(chart);
     await expect(
       withStagedChart(chart, ["charts", "Chart.lock"], async (staged) => {
         await writeFile(path.join(staged, "Chart.lock"), "half-written\n");
         throw new Error("helm failed");
       }),
     ).rejects.toThrow("helm failed");
-    expect(await hashTree(chart)).toEqual(before);
+    expect(await snapshotTree(chart)).toEqual(before);
     expect(await readdir(path.dirname(chart))).toEqual(["u"]);
   });
 
   it("stops before the swap when aborted, changing nothing and removing the copy", async () => {
-    const before = await hashTree(chart);
+    const before = await snapshotTree(chart);
     const abort = new AbortController();
     const staged = withStagedChart(
       chart,
@@ -64,7 +64,7 @@ describe("withStagedChart", () => {
       abort.signal,
     );
     await expect(staged).rejects.toThrow("received SIGINT");
-    expect(await hashTree(chart)).toEqual(before);
+    expect(await snapshotTree(chart)).toEqual(before);
     expect(await readdir(path.dirname(chart))).toEqual(["u"]);
   });
 

@@ -14,6 +14,11 @@ export function findTool(binary: string): string | undefined {
   return locate(ROOT, binary)?.path;
 }
 
+/** PATH with the pinned tools first, as the CLI sees it in a project. */
+export function toolPath(): string {
+  return `${path.join(ROOT, ".tools", "bin")}${path.delimiter}${process.env.PATH ?? ""}`;
+}
+
 /** True when the tests run under CI, where skipping for a missing tool is not allowed. */
 export const UNDER_CI = process.env.CI === "true" || process.env.CI === "1";
 

@@ -10,10 +10,9 @@ import { beforeAll, expect, it } from "vitest";
 import { chartDeps } from "../../src/actions/chart.js";
 import { createContext } from "../../src/context.js";
 import { runCli } from "../helpers/cli.js";
-import type { StackDoc } from "../support/facility.js";
-import { toolPath } from "../support/facility.js";
+import { toolPath } from "../helpers/tools.js";
 import { copyMirror, tarChart } from "../support/mirror-edits.js";
-import { createRealProject, type RealProject } from "../support/real-project.js";
+import { createRealProject, type RealProject, type StackDoc } from "../support/real-project.js";
 import { tempDir } from "../support/temp.js";
 import { CASA, describeWithUpstream, upstreamMirror } from "../support/upstream-mirror.js";
 

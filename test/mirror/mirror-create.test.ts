@@ -9,9 +9,10 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runCli } from "../helpers/cli.js";
-import { hashTree, toolPath } from "../support/facility.js";
+import { toolPath } from "../helpers/tools.js";
 import { copyMirror } from "../support/mirror-edits.js";
 import { createRealProject, type RealProject, realStack } from "../support/real-project.js";
+import { snapshotTree } from "../support/tree.js";
 import { CASA, describeWithUpstream, upstreamMirror } from "../support/upstream-mirror.js";
 import { serveUpstreamRepos, type UpstreamRepos } from "../support/upstream-repos.js";
 
@@ -85,9 +86,9 @@ describeWithUpstream("mirror create (real stack)", ["helm", "helm3"], () => {
       ]),
     );
     // Deterministic: writing it again over itself gives the same bytes.
-    const first = await hashTree(site);
+    const first = await snapshotTree(site);
     expect((await runCli(["mirror", "create", "site-mirror"], project.root, env)).code).toBe(0);
-    expect(await hashTree(site)).toEqual(first);
+    expect(await snapshotTree(site)).toEqual(first);
     expect(repos.requests).toContain("/ssl-helm-charts/index.yaml");
 
     await repos.stop(); // the original sources are off from here on

@@ -1,9 +1,10 @@
 /**
- * A Helm HTTP chart repository on 127.0.0.1: fixture charts packaged with the real
- * `helm package`, an index.yaml from `helm repo index --url`, served by a node `http` server.
- * `stop()` closes the server (the "repository is down" case); `close()` also removes its files.
+ * A Helm HTTP chart repository on 127.0.0.1: chart archives (the real ones, see
+ * real-archives.ts) with an index.yaml from the real `helm repo index --url`, served by a node
+ * `http` server. `stop()` closes the server (the "repository is down" case); `close()` also
+ * removes its files.
  */
-import { readFile } from "node:fs/promises";
+import { copyFile, readFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import type { Helm } from "../../src/tools/helm.js";
@@ -23,12 +24,12 @@ export interface ChartRepo {
   close(): Promise<void>;
 }
 
-/** Packages `charts` (chart directories) and serves them with an index. */
-export async function startChartRepo(helm: Helm, charts: string[]): Promise<ChartRepo> {
+/** Serves copies of `archives` (.tgz files) with the index helm writes for them. */
+export async function startChartRepo(helm: Helm, archives: string[]): Promise<ChartRepo> {
   const dir = await tempDir("chart-repo");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  for (const chart of charts) await helm.package(chart, dir.path);
+  for (const a of archives) await copyFile(a, path.join(dir.path, path.basename(a)));
   await helm.repoIndex(dir.path, url);
   const requests: string[] = [];
   const server = http.createServer((req, res) => {

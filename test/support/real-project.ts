@@ -1,8 +1,9 @@
 /**
- * A temporary project holding the real stack.yaml and the real first-party charts
- * (charts/xcache, charts/triton), rendered with `shoppe render`: the umbrella the tests on
- * the real upstream charts build. Its chart repository URLs can be pointed elsewhere (loopback
- * stand-ins for the upstream repositories) and the stack edited before rendering.
+ * The one temporary project the chart tests work in: the real stack.yaml and the real
+ * first-party charts (charts/xcache, charts/triton), rendered with `shoppe render`. Its chart
+ * repository URLs can be pointed elsewhere (the loopback servers of test/support/servers.ts, or
+ * loopback copies of the upstream repositories) and a copy of the stack edited and rendered
+ * again for a variation (a disabled component, another profile, a bad value).
  */
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -11,9 +12,13 @@ import { render } from "../../src/actions/render.js";
 import { type Context, createContext } from "../../src/context.js";
 import { sameRepositoryUrl } from "../../src/helm/repositories.js";
 import type { Logger } from "../../src/log.js";
-import { ROOT } from "../helpers/tools.js";
-import { hashTree, type StackDoc, toolPath } from "./facility.js";
+import { ROOT, toolPath } from "../helpers/tools.js";
 import { tempDir } from "./temp.js";
+import { snapshotTree } from "./tree.js";
+
+/** The stack manifest as data; tests edit a copy before rendering it. */
+// biome-ignore lint/suspicious/noExplicitAny: a YAML document under construction.
+export type StackDoc = any;
 
 /** A rendered project of the real stack. */
 export interface RealProject {
@@ -24,7 +29,7 @@ export interface RealProject {
   /** The stack as rendered (edit a copy, then writeAndRender). */
   stack: StackDoc;
   writeAndRender(stack: StackDoc): Promise<void>;
-  /** sha256 of every file under the chart directory. */
+  /** Every entry under the chart directory (test/support/tree.ts), for "nothing changed". */
   snapshot(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
@@ -64,7 +69,7 @@ export async function createRealProject(stack?: StackDoc, logger?: Logger): Prom
       await render(ctx, {});
       project.stack = doc;
     },
-    snapshot: () => hashTree(chartDir),
+    snapshot: () => snapshotTree(chartDir),
     close: () => dir.remove(),
   };
   await project.writeAndRender(project.stack);

@@ -71,6 +71,16 @@ export function upstreamMode(): "mirror" | "network" | undefined {
   return NETWORK_ALLOWED ? "network" : undefined;
 }
 
+/**
+ * Where the real charts of a suite come from, for its name: the mirror's Coffea-Casa and MLflow
+ * are substitutes (see CASA), and a suite that uses them says so.
+ */
+export function realChartsOrigin(): string {
+  return upstreamMode() === "mirror"
+    ? "the upstream mirror (coffea-casa and mlflow substitutes)"
+    : "the upstream repositories";
+}
+
 /** Arguments of `shoppe chart deps` that fetch the real charts: `--mirror <derived>` or none. */
 export async function realChartsArgs(): Promise<string[]> {
   return upstreamMode() === "mirror" ? ["--mirror", await upstreamMirror()] : [];

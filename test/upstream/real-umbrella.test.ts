@@ -4,16 +4,20 @@
  * MLflow substitutes; or from the upstream repositories where SHOPPE_UPSTREAM_NETWORK=1), then
  * `chart lint` (strict, helm v4 and v3, every profile), `chart template` (every profile × every
  * supported Kubernetes version, no removed API), `images` (zero drift) and `resources`, each
- * through the real CLI.
+ * through the real CLI; and the rendered umbrella's endpoints and its install without XCache.
  */
+import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { parseManifests } from "../../src/kube/objects.js";
+import { openHelm } from "../../src/tools/helm.js";
 import { runCli } from "../helpers/cli.js";
-import { toolPath } from "../support/facility.js";
+import { toolPath } from "../helpers/tools.js";
 import { createRealProject, type RealProject } from "../support/real-project.js";
 import {
   describeWithRealCharts,
   realChartsArgs,
+  realChartsOrigin,
   upstreamMode,
 } from "../support/upstream-mirror.js";
 
@@ -31,7 +35,7 @@ interface K8sObject {
 const SUBSTITUTES = upstreamMode() === "mirror" ? 2 : 0;
 
 describeWithRealCharts(
-  `the real umbrella built from ${upstreamMode() === "mirror" ? "the upstream mirror (coffea-casa and mlflow substitutes)" : "the upstream repositories"}`,
+  `the real umbrella built from ${realChartsOrigin()}`,
   ["helm", "helm3"],
   () => {
     let project: RealProject;
@@ -133,8 +137,7 @@ describeWithRealCharts(
         env,
       );
       expect(r.code).toBe(0);
-      const helm = await import("../../src/tools/helm.js");
-      const text = await helm.openHelm(project.ctx, "v4").template(project.chartDir, {
+      const text = await openHelm(project.ctx, "v4").template(project.chartDir, {
         releaseName: "fac",
         namespace: "lab",
         valuesFiles: [`${project.chartDir}/ci/ci-values.yaml`],
@@ -166,6 +169,42 @@ describeWithRealCharts(
         expect(m, url).not.toBeNull();
         expect(services.get(m?.[1] ?? ""), `Service for ${url}`).toContain(Number(m?.[2]));
       }
+    });
+
+    it("installs without XCache once the wired cache prefix is cleared", async () => {
+      const helm = openHelm(project.ctx, "v4");
+      const base = {
+        releaseName: "fac",
+        namespace: "lab",
+        kubeVersion: "1.35.4",
+        valuesFiles: [path.join(project.chartDir, "ci", "ci-values.yaml")],
+        set: { "components.xcache.enabled": "false" },
+      };
+      // Turning XCache off alone is refused: ServiceX's cache prefix is still wired to it.
+      await expect(helm.template(project.chartDir, base)).rejects.toMatchObject({
+        output: expect.stringMatching(
+          /servicex\.transformer\.cachePrefix is wired to xcache \("xcache:1094"\), but components\.xcache\.enabled is false/,
+        ),
+      });
+      // The prefix is pasted into ServiceX's Python config, so "cleared" is the literal "".
+      const objects = parseManifests(
+        await helm.template(project.chartDir, {
+          ...base,
+          setString: { "servicex.transformer.cachePrefix": '""' },
+        }),
+      );
+      const from = (chart: string) =>
+        objects.filter((o) => o.source?.startsWith(`coffea-shoppe/charts/${chart}/`));
+      expect(from("xcache")).toEqual([]);
+      expect(from("servicex").length).toBeGreaterThan(0);
+      const cm = objects.find((o) => o.metadata.name === "coffea-shoppe-endpoints");
+      expect(Object.keys((cm?.data as Record<string, string>) ?? {}).sort()).toEqual([
+        "JUPYTERHUB_URL",
+        "MLFLOW_TRACKING_URI",
+        "SERVICEX_HOST",
+        "TRITON_GRPC_URL",
+        "TRITON_URL",
+      ]);
     });
   },
 );
