@@ -2,7 +2,6 @@
  * How the CLI talks to the terminal: data on stdout, everything else on stderr, colour only
  * on a TTY without NO_COLOR, spinners only when stderr is a TTY and not --quiet/--json.
  */
-import ora from "ora";
 import pc from "picocolors";
 import type { Logger, Progress } from "../log.js";
 
@@ -53,10 +52,14 @@ export function cliLogger(io: CliIO, flags: GlobalFlags): Logger {
   };
 }
 
-/** Spinners on an interactive stderr; plain start/done lines otherwise (CI logs). */
-export function cliProgress(io: CliIO, flags: GlobalFlags): Progress {
+/**
+ * Spinners on an interactive stderr; plain start/done lines otherwise (CI logs). ora is loaded
+ * only for an interactive terminal, when a command builds its context.
+ */
+export async function cliProgress(io: CliIO, flags: GlobalFlags): Promise<Progress> {
   if (flags.quiet || flags.json) return { start: () => ({ succeed() {}, fail() {} }) };
   if (io.isTTY && !io.env.CI) {
+    const { default: ora } = await import("ora");
     return {
       start(title) {
         const s = ora({ text: title, stream: process.stderr }).start();

@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { optionKey, SETTINGS, type SettingName } from "../config/registry.js";
-import { resolveSettings, type Settings } from "../config/resolve.js";
+import type { Settings } from "../config/resolve.js";
 import { type Context, createContext } from "../context.js";
 import { type CliIO, cliLogger, cliProgress, type GlobalFlags } from "./io.js";
 
@@ -33,13 +33,13 @@ export class Kit {
   }
 
   /** A Context whose logger and progress honour --quiet, --verbose and --json. */
-  context(cmd: Command): Context {
+  async context(cmd: Command): Promise<Context> {
     const flags = this.flags(cmd);
     return createContext({
       root: this.root(cmd),
       env: this.io.env,
       logger: cliLogger(this.io, flags),
-      progress: cliProgress(this.io, flags),
+      progress: await cliProgress(this.io, flags),
     });
   }
 
@@ -54,6 +54,7 @@ export class Kit {
       const v = opts[optionKey(s.name)];
       if (typeof v === "string") flags[s.name] = v;
     }
+    const { resolveSettings } = await import("../config/resolve.js");
     const settings = await resolveSettings({
       root: this.root(cmd),
       flags,

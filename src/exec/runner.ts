@@ -3,7 +3,6 @@
  * the shell-quoted command line, exit status or signal, duration and the redacted tail of its
  * output (kind's pkg/exec is the model: never a bare "exit status 1").
  */
-import { execa } from "execa";
 import { CommandError } from "../errors.js";
 import type { Redactor } from "./redact.js";
 
@@ -52,6 +51,8 @@ export class ExecaRunner implements Runner {
   async run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const started = Date.now();
     const command = this.redactor.redact(shellQuote([file, ...args]));
+    // Loaded on the first run, not at start: commands that run nothing start faster.
+    const { execa } = await import("execa");
     const result = await execa(file, args, {
       cwd: options.cwd,
       env: options.env,

@@ -1,19 +1,18 @@
 /** `shoppe chart deps|lint|template|package`: helm's steps for the rendered umbrella chart. */
 import type { Command } from "commander";
-import {
-  type ChartDepsResult,
-  type ChartLintResult,
-  type ChartPackageResult,
-  type ChartTemplateResult,
-  chartDeps,
-  chartLint,
-  chartPackage,
-  chartTemplate,
+import type {
+  ChartDepsResult,
+  ChartLintResult,
+  ChartPackageResult,
+  ChartTemplateResult,
 } from "../../actions/chart.js";
 import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
 import { helmMajor, settingOption, type UmbrellaFlags, umbrellaOptions } from "../options.js";
 import { renderTable } from "../table.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/chart.js");
 
 function depsHuman(r: ChartDepsResult): string {
   const rows = r.dependencies.map((d) => [
@@ -93,8 +92,8 @@ export function register(program: Command, kit: Kit): void {
         cmd: Command,
       ) => {
         const mirror = (await kit.settings(cmd)).get("mirror");
-        const result = await interruptible((signal) =>
-          chartDeps(kit.context(cmd), {
+        const result = await interruptible(async (signal) =>
+          (await actions()).chartDeps(await kit.context(cmd), {
             ...(mirror ? { mirror } : {}),
             file: o.file,
             chartDir: o.chartDir,
@@ -122,7 +121,7 @@ export function register(program: Command, kit: Kit): void {
         cmd: Command,
       ) => {
         const major = helmMajor(o.helm);
-        const result = await chartLint(kit.context(cmd), {
+        const result = await (await actions()).chartLint(await kit.context(cmd), {
           file: o.file,
           chartDir: o.chartDir,
           profile: o.profile,
@@ -154,7 +153,7 @@ export function register(program: Command, kit: Kit): void {
         },
         cmd: Command,
       ) => {
-        const result = await chartTemplate(kit.context(cmd), {
+        const result = await (await actions()).chartTemplate(await kit.context(cmd), {
           file: o.file,
           chartDir: o.chartDir,
           profile: o.profile,
@@ -182,7 +181,7 @@ export function register(program: Command, kit: Kit): void {
         o: UmbrellaFlags & { destination: string; helm?: string; allowSubstitutes?: boolean },
         cmd: Command,
       ) => {
-        const result = await chartPackage(kit.context(cmd), {
+        const result = await (await actions()).chartPackage(await kit.context(cmd), {
           file: o.file,
           chartDir: o.chartDir,
           destination: o.destination,

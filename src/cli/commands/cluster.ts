@@ -1,17 +1,14 @@
 /** `shoppe cluster create|delete|list`: local test clusters (kwok here, kind in CI). */
 import { type Command, Option } from "commander";
-import {
-  type ClusterCreateResult,
-  type ClusterListResult,
-  clusterCreate,
-  clusterDelete,
-  clusterList,
-} from "../../actions/cluster.js";
+import type { ClusterCreateResult, ClusterListResult } from "../../actions/cluster.js";
 import { UsageError } from "../../errors.js";
 import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
 import { settingOption } from "../options.js";
 import { renderTable } from "../table.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/cluster.js");
 
 interface TargetFlags {
   /** The older name of --clusters-dir, still accepted. */
@@ -97,8 +94,8 @@ export function register(program: Command, kit: Kit): void {
         ...(f.nodePods ? { pods: int("--node-pods", f.nodePods) } : {}),
       };
       const where = await target(kit, cmd, f);
-      const result = await interruptible((signal) =>
-        clusterCreate(kit.context(cmd), {
+      const result = await interruptible(async (signal) =>
+        (await actions()).clusterCreate(await kit.context(cmd), {
           ...where,
           name: f.name,
           nodes: int("--nodes", f.nodes),
@@ -116,7 +113,7 @@ export function register(program: Command, kit: Kit): void {
     .description("stop every process of a cluster and remove its state")
     .option("--name <name>", "cluster name", "shoppe")
     .action(async (f: TargetFlags & { name: string }, cmd: Command) => {
-      const result = await clusterDelete(kit.context(cmd), {
+      const result = await (await actions()).clusterDelete(await kit.context(cmd), {
         ...(await target(kit, cmd, f)),
         name: f.name,
       });
@@ -129,6 +126,6 @@ export function register(program: Command, kit: Kit): void {
     .description("list clusters with their status (running, degraded, stopped, leftover)")
     .action(async (f: TargetFlags, cmd: Command) => {
       const where = await target(kit, cmd, f);
-      kit.print(cmd, await clusterList(kit.context(cmd), where), listHuman);
+      kit.print(cmd, await (await actions()).clusterList(await kit.context(cmd), where), listHuman);
     });
 }

@@ -1,8 +1,11 @@
 /** `shoppe doctor`: the tools, their versions and whether they match the pins. */
 import type { Command } from "commander";
-import { type DoctorResult, doctor } from "../../actions/doctor.js";
+import type { DoctorResult } from "../../actions/doctor.js";
 import type { Kit } from "../kit.js";
 import { renderTable } from "../table.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/doctor.js");
 
 function human(r: DoctorResult): string {
   const table = renderTable(
@@ -29,7 +32,9 @@ export function register(program: Command, kit: Kit): void {
       "list every tool the project uses, its version and whether it matches the pin, and every setting with where its value comes from",
     )
     .action(async (_opts, cmd: Command) => {
-      const result = await doctor(kit.context(cmd), { settings: await kit.settings(cmd) });
+      const result = await (await actions()).doctor(await kit.context(cmd), {
+        settings: await kit.settings(cmd),
+      });
       kit.print(cmd, result, human);
       if (!result.ok) kit.fail(1);
     });

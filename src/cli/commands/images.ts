@@ -1,9 +1,12 @@
 /** `shoppe images`: images the rendered chart deploys, with provenance, and drift from the pins. */
 import type { Command } from "commander";
-import { type ImagesResult, images, type ProfileImages } from "../../actions/images.js";
+import type { ImagesResult, ProfileImages } from "../../actions/images.js";
 import type { Kit } from "../kit.js";
 import { type InspectFlags, inspectOptions, inspectSettings } from "../options.js";
 import { renderTable } from "../table.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/images.js");
 
 function profileHuman(p: ProfileImages): string {
   const deployed = renderTable(
@@ -73,7 +76,7 @@ export function register(program: Command, kit: Kit): void {
       "images the rendered chart deploys per profile, with provenance; exit 1 on drift from stack.yaml",
     )
     .action(async (o: InspectFlags, cmd: Command) => {
-      const result = await images(kit.context(cmd), inspectSettings(o));
+      const result = await (await actions()).images(await kit.context(cmd), inspectSettings(o));
       kit.print(cmd, result, human);
       if (result.drift) kit.fail(1);
     });

@@ -1,9 +1,12 @@
 /** `shoppe mirror create`: a mirror of the stack's charts and images for an air-gapped site. */
 import type { Command } from "commander";
-import { type MirrorCreateResult, mirrorCreate } from "../../actions/mirror.js";
+import type { MirrorCreateResult } from "../../actions/mirror.js";
 import type { Kit } from "../kit.js";
 import { helmMajor, settingOption, type UmbrellaFlags, umbrellaOptions } from "../options.js";
 import { renderTable } from "../table.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/mirror.js");
 
 function createHuman(r: MirrorCreateResult): string {
   const rows = r.charts.map((c) => [
@@ -38,7 +41,7 @@ export function register(program: Command, kit: Kit): void {
     .option("--helm <major>", "helm major to run: v4 (default) or v3")
     .action(async (dir: string, o: UmbrellaFlags & { helm?: string }, cmd: Command) => {
       const source = (await kit.settings(cmd)).get("mirror");
-      const result = await mirrorCreate(kit.context(cmd), {
+      const result = await (await actions()).mirrorCreate(await kit.context(cmd), {
         dir,
         ...(source ? { mirror: source } : {}),
         file: o.file,

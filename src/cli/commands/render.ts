@@ -1,8 +1,11 @@
 /** `shoppe render`: write charts/<release>/ from stack.yaml, or `--check` it is up to date. */
 import type { Command } from "commander";
-import { type RenderResult, render } from "../../actions/render.js";
+import type { RenderResult } from "../../actions/render.js";
 import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/render.js");
 
 function human(r: RenderResult): string {
   const where = r.chartPath;
@@ -30,8 +33,8 @@ export function register(program: Command, kit: Kit): void {
     )
     .option("--check", "exit 1 with a diff when the chart on disk differs from a fresh render")
     .action(async (opts: { file: string; output?: string; check?: boolean }, cmd: Command) => {
-      const result = await interruptible((signal) =>
-        render(kit.context(cmd), {
+      const result = await interruptible(async (signal) =>
+        (await actions()).render(await kit.context(cmd), {
           file: opts.file,
           output: opts.output,
           check: Boolean(opts.check),

@@ -1,14 +1,12 @@
 /** `shoppe resources`: CPU, memory, GPU and storage the rendered chart asks for, per component. */
 import type { Command } from "commander";
-import {
-  type AmountsView,
-  type ProfileResources,
-  type ResourcesResult,
-  resources,
-} from "../../actions/resources.js";
+import type { AmountsView, ProfileResources, ResourcesResult } from "../../actions/resources.js";
 import type { Kit } from "../kit.js";
 import { type InspectFlags, inspectOptions, inspectSettings } from "../options.js";
 import { renderTable } from "../table.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/resources.js");
 
 const HEAD = ["component", "pods", "cpu req", "cpu lim", "mem req", "mem lim", "gpus", "storage"];
 
@@ -46,7 +44,7 @@ export function register(program: Command, kit: Kit): void {
       "CPU and memory requests/limits, GPUs and volume sizes per component and in total, per profile",
     )
     .action(async (o: InspectFlags, cmd: Command) => {
-      const result = await resources(kit.context(cmd), inspectSettings(o));
+      const result = await (await actions()).resources(await kit.context(cmd), inspectSettings(o));
       kit.print(cmd, result, human);
     });
 }

@@ -1,9 +1,12 @@
 /** `shoppe validate [file]`: schema and semantic checks of stack.yaml, every error at once. */
 import type { Command } from "commander";
-import { type ValidateResult, validate } from "../../actions/validate.js";
+import type { ValidateResult } from "../../actions/validate.js";
 import { InputError } from "../../errors.js";
 import type { Kit } from "../kit.js";
 import { renderTable } from "../table.js";
+
+/** The action module, loaded when the command runs (a fast start for every other command). */
+const actions = () => import("../../actions/validate.js");
 
 function human(r: ValidateResult): string {
   const rows = r.components.map((c) => [
@@ -29,7 +32,11 @@ export function register(program: Command, kit: Kit): void {
     .argument("[file]", "manifest to check", "stack.yaml")
     .action(async (file: string, _opts, cmd: Command) => {
       try {
-        kit.print(cmd, { ok: true, ...(await validate(kit.context(cmd), { file })) }, human);
+        kit.print(
+          cmd,
+          { ok: true, ...(await (await actions()).validate(await kit.context(cmd), { file })) },
+          human,
+        );
       } catch (err) {
         // With --json a machine still gets the diagnostics as data; the exit code stays 2.
         if (!(err instanceof InputError) || !kit.flags(cmd).json) throw err;
