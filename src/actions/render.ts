@@ -21,6 +21,7 @@ import {
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { claimOwnedDir, inspectOwnedDir, markerText } from "../fsx/owned-dir.js";
+import { physicalPath } from "../fsx/physical-path.js";
 import { loadStack } from "../manifest/load.js";
 
 /** Options for render. */
@@ -81,7 +82,17 @@ export async function render(
     options.check ? `check ${rel(ctx, chartDir)}` : `render ${rel(ctx, chartDir)}`,
   );
   try {
-    const { files } = generateUmbrella(loaded, { chartDir, changes: deps.changes });
+    // The chart's relative paths (file:// dependencies, the README's commands) are computed
+    // between physical paths, so the same project renders the same bytes however the root or
+    // the output is spelled (through a link to the project, say).
+    const [stackDir, physicalChartDir] = await Promise.all([
+      physicalPath(loaded.dir),
+      physicalPath(chartDir),
+    ]);
+    const { files } = generateUmbrella(
+      { ...loaded, dir: stackDir },
+      { chartDir: physicalChartDir, changes: deps.changes },
+    );
     // A render killed between its renames left the chart aside; put it back before comparing
     // (a --check only reads, and reports what is on disk).
     if (!options.check) await recoverInterruptedWrite(chartDir, fs);

@@ -9,7 +9,7 @@
  * writing a missing directory anywhere is safe. Every refusal is an InputError (exit 2).
  */
 import { constants, type Stats } from "node:fs";
-import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
+import { lstat, open, readdir, readlink, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
 
@@ -144,7 +144,11 @@ async function lstatOrMissing(p: string, refuse: Refuse): Promise<Stats | undefi
   }
 }
 
-/** A missing directory is created with its parents: the nearest existing one must be a directory. */
+/**
+ * A missing directory is created with its parents: the nearest existing one must be a
+ * directory, and no parent may be a dangling symbolic link (a directory cannot be made
+ * through one).
+ */
 async function requireDirectoryAncestor(dir: string, refuse: Refuse): Promise<void> {
   for (let p = path.dirname(dir); ; p = path.dirname(p)) {
     try {
@@ -155,6 +159,10 @@ async function requireDirectoryAncestor(dir: string, refuse: Refuse): Promise<vo
       if (err instanceof InputError) throw err;
       if ((err as NodeJS.ErrnoException).code !== "ENOENT" || p === path.dirname(p)) {
         throw refuse(`${p} cannot be read (${(err as Error).message})`);
+      }
+      const target = await readlink(p).catch(() => undefined);
+      if (target !== undefined) {
+        throw refuse(`${p} is a symbolic link to ${target}, which does not exist`);
       }
     }
   }

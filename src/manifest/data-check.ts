@@ -1,6 +1,7 @@
 /**
- * The manifest as data, before the schema reads it: no key is `__proto__` or `<<` and no string (key
- * or value, anywhere, chart values included) holds a character a chart cannot carry. Both
+ * The manifest as data, before the schema reads it: no key is `__proto__` or `<<`, no string (key
+ * or value, anywhere, chart values included) holds a character a chart cannot carry, and every
+ * value is plain JSON data (no NaN or infinity, nothing a YAML 1.1 tag turns into an object). All
  * are refused with positions here because later stages would lose them silently: zod, like
  * every JavaScript object write, drops a `__proto__` key; YAML 1.1 readers (helm) merge at a
  * `<<` key, which the yaml library writes bare; and they turn U+2028 into a line break.
@@ -38,6 +39,31 @@ function keyProblem(key: string): string | undefined {
   return bad === undefined ? undefined : `the key ${quote(key)} ${bad}`;
 }
 
+/**
+ * Why a value is not data a chart can carry, or undefined. Helm converts values to JSON
+ * before anything reads them, and a chart of this tool is written as YAML, so a value must be
+ * JSON data: NaN and infinities (`.nan`, `.inf`, `1e999`) make helm refuse the whole chart,
+ * and what the YAML 1.1 tags `!!binary`, `!!timestamp`, `!!set` and `!!omap` make of a value
+ * (bytes, a date, a set, an ordered map) would be written back as something else.
+ */
+function notPlainData(v: unknown): string | undefined {
+  if (typeof v === "number" && !Number.isFinite(v)) {
+    return `${v} is not a number helm can load (it converts values to JSON, which has no NaN or infinity); write a finite number, or quote it as text`;
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return undefined;
+  const tag =
+    v instanceof Date
+      ? "!!timestamp"
+      : v instanceof Set
+        ? "!!set"
+        : v instanceof Map
+          ? "!!omap"
+          : "!!binary";
+  return `a ${tag} value is not plain data (text, a number, true/false, null, a list or a mapping); remove the tag, and quote the value if it should be text`;
+}
+
 /** Every `__proto__` or `<<` key and forbidden character in the parsed document, with positions. */
 export function dataProblems(value: unknown, doc: PositionedDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -58,6 +84,11 @@ export function dataProblems(value: unknown, doc: PositionedDocument): Diagnosti
     if (typeof v === "string") {
       const bad = forbiddenCharacter(v);
       if (bad !== undefined) report(pathOf(node), `${quote(v)} ${bad}`);
+      continue;
+    }
+    const unplain = notPlainData(v);
+    if (unplain !== undefined) {
+      report(pathOf(node), unplain);
       continue;
     }
     if (typeof v !== "object" || v === null || seen.has(v)) continue;

@@ -1,7 +1,7 @@
 /**
  * Checks over a composed YAML document in one linear pass, replacing the `yaml` package's
- * own where those are quadratic: duplicate keys (a Set per mapping; the package compares each
- * key with every earlier one), and aliases: how many there are (toJS scans the document once
+ * own where those are quadratic: keys that are not scalars, duplicate keys (a Set per mapping;
+ * the package compares each key with every earlier one), and aliases: how many there are (toJS scans the document once
  * per alias), whether one names a node it is inside (a cycle, which toJS turns into a circular
  * value), and how large the document becomes once they are expanded (the package recounts a
  * node's aliases by walking the whole document for each). The walk recurses, which is safe
@@ -23,7 +23,7 @@ export interface AliasLimits {
   maxExpanded: number;
 }
 
-/** Duplicate keys and alias problems, in document order. */
+/** Keys that are not scalars, duplicate keys and alias problems, in document order. */
 export function checkKeysAndAliases(doc: Document, limits: AliasLimits): OffsetProblem[] {
   const walk = new Walk(limits);
   walk.visit(doc.contents as Node | null);
@@ -52,7 +52,7 @@ class Walk {
     this.total++;
     if (isCollection(node)) {
       this.open.add(node);
-      if (isMap(node)) this.duplicateKeys(node.items);
+      if (isMap(node)) this.keys(node.items);
       for (const item of node.items) {
         if (isPair(item)) size += this.visit(item.key as Node) + this.visit(item.value as Node);
         else size += this.visit(item as Node);
@@ -98,10 +98,23 @@ class Walk {
     return 0;
   }
 
-  private duplicateKeys(items: readonly unknown[]): void {
+  /**
+   * Keys are plain scalars (text, a number, true/false or null), each once. A list, a mapping
+   * or a tagged value such as `!!timestamp` as a key would reach JavaScript as some text of it
+   * (`[ a ]`, a date's long form, with a warning the yaml package prints on the process), and
+   * an alias as a key hides which key it is (and so a duplicate).
+   */
+  private keys(items: readonly unknown[]): void {
     const seen = new Set<string>();
     for (const pair of items) {
-      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      if (!isPair(pair)) continue;
+      const what = keyKind(pair.key);
+      if (what) {
+        const offset = (pair.key as Node).range?.[0] ?? 0;
+        this.problems.push({ offset, message: `${what} cannot be a key; write the key as text` });
+        continue;
+      }
+      if (!isScalar(pair.key)) continue;
       const { value, range } = pair.key;
       // The key as the JavaScript object gets it: `1` and `"1"` collide there.
       const key = value === null ? "" : String(value);
@@ -110,4 +123,12 @@ class Walk {
       else seen.add(key);
     }
   }
+}
+
+/** What a key is when it is not a plain scalar, for the message; undefined when it is one. */
+function keyKind(key: unknown): string | undefined {
+  if (isAlias(key)) return `an alias (*${key.source})`;
+  if (isCollection(key)) return "a list or mapping";
+  if (!isScalar(key) || key.value === null || typeof key.value !== "object") return undefined;
+  return `a ${key.tag?.replace("tag:yaml.org,2002:", "!!") ?? "tagged"} value`;
 }

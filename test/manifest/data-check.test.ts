@@ -1,4 +1,7 @@
-/** The document-as-data check: prototype and merge keys, characters a chart cannot carry. */
+/**
+ * The document-as-data check: prototype and merge keys, characters a chart cannot carry,
+ * values that are not plain JSON data.
+ */
 import { describe, expect, it } from "vitest";
 import { dataProblems } from "../../src/manifest/data-check.js";
 import { parseYamlText } from "../../src/manifest/parse.js";
@@ -27,6 +30,24 @@ describe("dataProblems", () => {
       '2:1: k\u0007: the key "k\\u0007" contains the control character U+0007',
       '3:4: b: "\\u0085" contains the control character U+0085',
       '4:4: c: "\\ud800" contains a lone surrogate U+D800, which is not Unicode text',
+    ]);
+  });
+
+  it("refuses what helm cannot load or the chart would write back as something else: NaN, infinities, YAML 1.1 tags", () => {
+    const text =
+      "a: .nan\nb: [1e999, -.inf]\nc: !!binary aGVsbG8=\nd: !!timestamp 2001-12-14\ne: !!set {x}\nf: !!omap [x: 1]\ng: !!str 1\nh: 1e308\n";
+    const tagged = (tag: string) =>
+      `a ${tag} value is not plain data (text, a number, true/false, null, a list or a mapping); remove the tag, and quote the value if it should be text`;
+    const helm =
+      "is not a number helm can load (it converts values to JSON, which has no NaN or infinity); write a finite number, or quote it as text";
+    expect(problems(text)).toEqual([
+      `1:4: a: NaN ${helm}`,
+      `2:5: b[0]: Infinity ${helm}`,
+      `2:12: b[1]: -Infinity ${helm}`,
+      `3:13: c: ${tagged("!!binary")}`,
+      `4:16: d: ${tagged("!!timestamp")}`,
+      `5:10: e: ${tagged("!!set")}`,
+      `6:11: f: ${tagged("!!omap")}`,
     ]);
   });
 

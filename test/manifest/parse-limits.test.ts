@@ -1,7 +1,7 @@
 /**
  * The bounds of YAML parsing, each refused at a position: nesting depth (before anything
- * recursive runs), token count, aliases (count, cycles, expansion), duplicate keys found in
- * one pass, a second document, and the cap on how many problems are listed.
+ * recursive runs), token count, aliases (count, cycles, expansion), keys that are not scalars,
+ * duplicate keys found in one pass, a second document, and the cap on how many problems are listed.
  */
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
@@ -105,6 +105,19 @@ describe("duplicate keys", () => {
       '20003:1: duplicate key "1"',
     ]);
     expect(problems("x: {a: 1, b: 2, a: 3}\n")).toEqual(['1:17: duplicate key "a"']);
+  });
+
+  it("refuses a list, a mapping, a tagged object or an alias as a key (once turned into text, with a warning on stderr)", () => {
+    expect(problems("? [a, 1]\n: x\ny:\n  ? {b: 2}\n  : z\nn: &k name\n*k : other\n")).toEqual([
+      "1:3: a list or mapping cannot be a key; write the key as text",
+      "4:5: a list or mapping cannot be a key; write the key as text",
+      "7:1: an alias (*k) cannot be a key; write the key as text",
+    ]);
+    expect(problems("!!timestamp 2001-12-14: x\n!!binary aGk=: y\n!!str 1: z\n1: w\n")).toEqual([
+      "1:13: a !!timestamp value cannot be a key; write the key as text",
+      "2:10: a !!binary value cannot be a key; write the key as text",
+      '4:1: duplicate key "1"',
+    ]);
   });
 });
 

@@ -80,6 +80,15 @@ describe("render refuses a directory it does not own", () => {
       message: /render into out: it is a symbolic link/,
     },
     {
+      name: "a path below a dangling symbolic link (once a failed mkdir, exit 1)",
+      output: "gone/chart",
+      setup: async (root) => {
+        await symlink("nowhere", path.join(root, "gone"));
+      },
+      message:
+        /render into gone\/chart: \S+\/gone is a symbolic link to nowhere, which does not exist/,
+    },
+    {
       name: "a FIFO",
       output: "pipe",
       setup: async (root) => {
@@ -156,6 +165,19 @@ describe("render writes what it owns", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/is up to date with stack\.yaml/);
     expect(await snapshotTree(root)).toEqual(project);
+  });
+
+  it("renders the same bytes however the project or the output is spelled (through a link)", async () => {
+    const root = await gitProject();
+    const alias = path.join(await tempDir(), "alias");
+    await symlink(root, alias);
+    expect((await runCli(["render", "-o", "charts/demo"], root)).code).toBe(0);
+    const spellings = [
+      ["-C", alias, "render", "--check", "-o", "charts/demo"],
+      ["-C", alias, "render", "--check", "-o", path.join(root, "charts/demo")],
+      ["render", "--check", "-o", path.join(alias, "charts/demo")],
+    ];
+    for (const argv of spellings) expect((await runCli(argv, root)).code, argv.join(" ")).toBe(0);
   });
 
   it("renders into an empty directory", async () => {
