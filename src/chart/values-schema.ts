@@ -5,7 +5,7 @@
  * component's own block is left to its chart's schema. The same schema checks profiles
  * at validate and render time, through Ajv.
  */
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { quote } from "../manifest/text.js";
 import { switchPath, type UmbrellaComponent, type UmbrellaModel } from "./model.js";
 
@@ -199,6 +199,23 @@ function problemOf(e: ErrorObject, partial: boolean): SchemaProblem | undefined 
 }
 
 /**
+ * Validators by schema object: a render checks every profile (and validate every profile
+ * again) against one schema, and compiling it is most of Ajv's cost.
+ */
+const validators = new WeakMap<JsonSchema, ValidateFunction>();
+
+function compiled(schema: JsonSchema): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    // strict: an unknown keyword in our own schema is a bug; logger off: the library never prints.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, logger: false });
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+/**
  * Checks `value` against the umbrella's values schema with Ajv (draft-07, every error);
  * returns each problem once, with messages a manifest author reads.
  */
@@ -207,9 +224,7 @@ export function checkValues(
   schema: JsonSchema,
   options: CheckValuesOptions = {},
 ): SchemaProblem[] {
-  // strict: an unknown keyword in our own schema is a bug; logger off: the library never prints.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, logger: false });
-  const validate = ajv.compile(schema);
+  const validate = compiled(schema);
   if (validate(value)) return [];
   return (validate.errors ?? []).flatMap((e) => problemOf(e, options.partial ?? false) ?? []);
 }

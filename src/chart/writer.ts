@@ -8,12 +8,20 @@
  * by the ownership rule (src/fsx/owned-dir.ts, RENDER_OWNER).
  */
 import * as nodeFs from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { createTwoFilesPatch } from "diff";
 import { InputError, InterruptedError, ShoppeError } from "../errors.js";
 import { type DirOwner, markerText } from "../fsx/owned-dir.js";
 import { deadScratch, scratchPath } from "../fsx/scratch.js";
 import { readInputTree } from "../io/read-tree.js";
+
+/**
+ * The diff library, required on the first difference: an up-to-date `render --check` (the
+ * common case in CI) never loads it. It ships CommonJS, so a synchronous require works.
+ */
+function unifiedDiff(): typeof import("diff") {
+  return createRequire(import.meta.url)("diff") as typeof import("diff");
+}
 
 /** The file operations the writer needs; tests hand in one that fails on demand. */
 export interface ChartFs {
@@ -86,15 +94,17 @@ export function diffCharts(
     const change = a === undefined ? "added" : b === undefined ? "removed" : "modified";
     changes.push({ path: p, change });
     patches.push(
-      createTwoFilesPatch(
-        a === undefined ? "/dev/null" : `a/${p}`,
-        b === undefined ? "/dev/null" : `b/${p}`,
-        a ?? "",
-        b ?? "",
-        undefined,
-        undefined,
-        { context: 3 },
-      ).replace(/^=+\n/, ""),
+      unifiedDiff()
+        .createTwoFilesPatch(
+          a === undefined ? "/dev/null" : `a/${p}`,
+          b === undefined ? "/dev/null" : `b/${p}`,
+          a ?? "",
+          b ?? "",
+          undefined,
+          undefined,
+          { context: 3 },
+        )
+        .replace(/^=+\n/, ""),
     );
   }
   return { changes, patch: patches.join("") };
