@@ -148,6 +148,29 @@ export class RepositoryIndex {
     return item ? withTypedLinks(item) : undefined;
   }
 
+  /**
+   * The versions of a chart in index order, read from its `version:` lines alone: what
+   * `shoppe outdated` needs of a many-megabyte index, without parsing a single entry. When the
+   * lines do not account for every item of the list, the block is parsed instead.
+   */
+  versions(name: string): string[] {
+    if (this.scannable && !this.full) {
+      const b = this.block(name);
+      if (!b) return [];
+      const body = this.text.slice(b.start, b.end);
+      const dash = `${" ".repeat(b.itemIndent)}- `;
+      const field = " ".repeat(b.itemIndent + 2);
+      const line = new RegExp(
+        `^(?:${dash}|${field})version:[ \\t]*(?:"([^"\\\\]*)"|'([^']*)'|([^\\s"'#][^\\s#]*))[ \\t]*\\r?$`,
+        "gm",
+      );
+      const found = [...body.matchAll(line)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
+      const items = body.split(`\n${dash}`).length - (body.startsWith(dash) ? 0 : 1);
+      if (found.length === items) return found;
+    }
+    return this.entries(name).map((e) => String(e.version));
+  }
+
   /** Every entry of a chart in index order (its block parsed, not the whole index). */
   entries(name: string): IndexEntry[] {
     if (this.scannable && !this.full) {

@@ -138,3 +138,10 @@ export function mapOf<K extends z.ZodType<string>, V extends z.ZodType>(
     })
     .meta({ maxProperties: max });
 }
+
+/** A version or SemVer range (`2026.1008.2`, `4.x`, `>=5.0.0`), as node-semver reads ranges. */
+export const versionRange = line.refine((r) => semver.validRange(r) !== null, {
+  error: (iss) =>
+    `${quote(String(iss.input))} is neither a version nor a SemVer range (e.g. 1.2.3, 4.x, >=5.0.0 <6.0.0)`,
+  abort: true,
+});

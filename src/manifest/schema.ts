@@ -19,6 +19,7 @@ import {
   releaseVersion,
   valuePath,
   version,
+  versionRange,
 } from "./fields.js";
 import {
   CHART_REPOSITORY,
@@ -131,6 +132,25 @@ const Consume = z
     "Wiring: while the producer is enabled in stack.yaml, the umbrella's values set this value to the producer's endpoint, and installing with the producer disabled fails with a message naming the value to clear",
   );
 
+/** Which upstream releases `shoppe outdated` reports as wanted and `shoppe bump` takes. */
+const UpdatePolicy = z
+  .strictObject({
+    track: z
+      .enum(["patch", "minor", "major"])
+      .default("minor")
+      .describe(
+        "The largest step taken: patch (same major.minor), minor (same major) or major; newer releases beyond it are still reported",
+      ),
+    ignore: listOf(versionRange, 100)
+      .default([])
+      .describe("Versions or SemVer ranges never offered (e.g. 2026.1008.2, 4.x, >=5.0.0)"),
+    prereleases: z
+      .boolean()
+      .default(false)
+      .describe("Whether pre-releases (1.2.3-beta.1, z2jh's 4.0.0-0.dev.git.… builds) count"),
+  })
+  .describe("Update policy of a chart from a repository (docs/updates.md)");
+
 /** One of the facility services. */
 const Component = z
   .strictObject({
@@ -156,6 +176,9 @@ const Component = z
       .describe(
         "Dotted path of an environment-variable map in this component's chart (z2jh extraEnv style, e.g. jupyterhub.singleuser.extraEnv) that receives every other component's endpoints, read from the endpoints ConfigMap",
       ),
+    updates: UpdatePolicy.prefault({}).describe(
+      "Which upstream releases of the chart count (docs/updates.md); the default tracks minor releases without pre-releases",
+    ),
     source: z
       .strictObject({
         github: formatted(GITHUB_REPO).describe("GitHub owner/repo of the upstream project"),
@@ -254,6 +277,8 @@ export type StackImage = StackComponent["images"][number];
 export type StackEndpoint = StackComponent["endpoints"][number];
 /** A value wired to another component's endpoint. */
 export type StackConsume = StackComponent["consumes"][number];
+/** A component's update policy, defaults applied. */
+export type UpdatePolicyOf = StackComponent["updates"];
 /** What an endpoint entry carries. */
 export type EndpointFormatName = z.infer<typeof EndpointFormat>;
 

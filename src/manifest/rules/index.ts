@@ -11,6 +11,7 @@ import { endpoints } from "./endpoints.js";
 import { images } from "./images.js";
 import { kubernetes } from "./kubernetes.js";
 import type { Rule, RuleContext } from "./rule.js";
+import { updates } from "./updates.js";
 import { WIRING_RULES } from "./wiring.js";
 
 export type { Rule, RuleContext } from "./rule.js";
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   charts,
   dependencies,
   endpoints,
+  updates,
   ...WIRING_RULES,
 ];
 

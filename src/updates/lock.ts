@@ -1,0 +1,122 @@
+/**
+ * stack.lock: what every pin of stack.yaml resolved to when `shoppe verify` last wrote it. One
+ * zod model gives the types, the strict reader and schema/stack-lock.schema.json. The file is
+ * deterministic: stack.yaml's order, no timestamps, and an artefact that could not be resolved
+ * carries the reason instead of a digest (never an invented one).
+ */
+import { stringify } from "yaml";
+import { z } from "zod";
+import { InputError } from "../errors.js";
+import { COMPONENT_ID } from "../manifest/fields.js";
+import { DIGEST } from "../manifest/formats.js";
+import { parseYamlFile } from "../manifest/parse.js";
+import { issuesToDiagnostics } from "../manifest/schema-issues.js";
+
+/** The lock file, relative to the project root (beside stack.yaml). */
+export const LOCK_FILE = "stack.lock";
+/** Where its JSON Schema is committed. */
+export const LOCK_SCHEMA_FILE = "schema/stack-lock.schema.json";
+
+const digest = z.string().regex(DIGEST.pattern, "must be sha256:<64 hex>");
+const reason = z
+  .string()
+  .min(1)
+  .describe("Why the digest could not be resolved (it is never guessed)");
+
+/** A pinned chart and what its source publishes for it. */
+const LockedChart = z
+  .strictObject({
+    repository: z.string().min(1).optional().describe("Helm repository or oci:// URL"),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("First-party chart directory (no digest: it is in this repository)"),
+    name: z.string().min(1),
+    version: z.string().min(1),
+    digest: digest
+      .optional()
+      .describe("The index's digest of the archive, or the OCI manifest digest"),
+    unresolved: reason.optional(),
+  })
+  .describe("A chart pin");
+
+/** A pinned image and its manifest. */
+const LockedImage = z
+  .strictObject({
+    name: z.string().min(1).describe("The image's name in stack.yaml"),
+    image: z.string().min(1).describe("repository:tag, as stack.yaml pins it (registry included)"),
+    digest: digest
+      .optional()
+      .describe("Digest of the manifest or multi-platform index the tag points to"),
+    mediaType: z.string().min(1).optional(),
+    platforms: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("os/arch[/variant] the image is published for"),
+    unresolved: reason.optional(),
+  })
+  .describe("An image pin");
+
+/** The whole lock. */
+export const LockSchema = z
+  .strictObject({
+    apiVersion: z.literal("shoppe.coffea-casa.io/v1alpha1"),
+    kind: z.literal("StackLock"),
+    components: z
+      .record(
+        z.string().regex(COMPONENT_ID),
+        z.strictObject({ chart: LockedChart.optional(), images: z.array(LockedImage) }),
+      )
+      .describe("Per component of stack.yaml, in its order"),
+  })
+  .describe("Coffea Shoppe stack.lock: digests of every pinned chart and image (shoppe verify)");
+
+/** A stack.lock. */
+export type StackLock = z.infer<typeof LockSchema>;
+/** A locked chart. */
+export type LockedChartEntry = z.infer<typeof LockedChart>;
+/** A locked image. */
+export type LockedImageEntry = z.infer<typeof LockedImage>;
+
+const HEADER = `# yaml-language-server: $schema=./${LOCK_SCHEMA_FILE}
+# Written by \`shoppe verify\` from stack.yaml: the digest every pinned chart and image resolved
+# to. \`shoppe verify\` fails when a tag now points to other bytes; after a deliberate change
+# run \`shoppe verify --update-lock\`. An artefact that could not be checked where the lock was
+# written carries \`unresolved:\` with the reason instead of a digest. Do not edit by hand.
+`;
+
+/** The lock's text: header, then the model's keys in its order. */
+export function formatLock(lock: StackLock): string {
+  return `${HEADER}${stringify(LockSchema.parse(lock), { lineWidth: 0 })}`;
+}
+
+/** Reads a lock strictly; undefined when the file does not exist. */
+export async function readLock(file: string, shown: string): Promise<StackLock | undefined> {
+  let parsed: Awaited<ReturnType<typeof parseYamlFile>>;
+  try {
+    parsed = await parseYamlFile(file, shown);
+  } catch (err) {
+    if ((err as { missing?: boolean }).missing) return undefined;
+    throw err;
+  }
+  const result = LockSchema.safeParse(parsed.value, { reportInput: true });
+  if (!result.success) {
+    throw new InputError(
+      `failed to load ${shown}: not a valid lock file; write it again with shoppe verify --update-lock`,
+      issuesToDiagnostics(result.error.issues, parsed.positioned),
+    );
+  }
+  return result.data;
+}
+
+/** The lock's JSON Schema as committed (stable key order, trailing newline). */
+export function lockJsonSchemaText(): string {
+  const schema = z.toJSONSchema(LockSchema, { io: "input", target: "draft-2020-12" });
+  const withId = {
+    $id: "https://coffea-casa.io/schemas/shoppe/stack-lock.schema.json",
+    title: "Coffea Shoppe stack.lock",
+    ...schema,
+  };
+  return `${JSON.stringify(withId, null, 2)}\n`;
+}

@@ -1,0 +1,115 @@
+/**
+ * stack.lock: its JSON Schema is generated from the zod model and committed fresh; the lock
+ * committed for the default stack is exactly what `shoppe verify --offline --mirror
+ * ../shared/upstream --update-lock` writes, with the chart digests the real published indexes
+ * give and every image marked unresolved (no registry is reachable here), never invented.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { verify } from "../../src/actions/verify.js";
+import { createContext } from "../../src/context.js";
+import {
+  LOCK_FILE,
+  LOCK_SCHEMA_FILE,
+  lockJsonSchemaText,
+  readLock,
+} from "../../src/updates/lock.js";
+import { runCli } from "../helpers/cli.js";
+import { ROOT } from "../helpers/tools.js";
+import { tempDir } from "../support/temp.js";
+import { describeWithUpstream, UPSTREAM_SOURCE } from "../support/upstream-mirror.js";
+
+const committed = () => readFileSync(path.join(ROOT, LOCK_FILE), "utf8");
+
+describe("schema/stack-lock.schema.json", () => {
+  it("is up to date with src/updates/lock.ts (run `npm run schema`)", () => {
+    expect(readFileSync(path.join(ROOT, LOCK_SCHEMA_FILE), "utf8")).toBe(lockJsonSchemaText());
+  });
+
+  it("accepts the committed stack.lock, which points editors at it", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const validate = ajv.compile(JSON.parse(lockJsonSchemaText()));
+    expect(validate(parse(committed())), ajv.errorsText(validate.errors)).toBe(true);
+    expect(committed().split("\n")[0]).toBe(
+      `# yaml-language-server: $schema=./${LOCK_SCHEMA_FILE}`,
+    );
+  });
+
+  it("is read strictly: an unknown key is an error with its position", async () => {
+    const dir = await tempDir("lock");
+    try {
+      const file = path.join(dir.path, "stack.lock");
+      const { writeFile } = await import("node:fs/promises");
+      await writeFile(file, committed().replace("kind: StackLock", "kind: StackLock\nextra: 1"));
+      const err = await readLock(file, "stack.lock").catch((e) => e);
+      expect(err.message).toMatch(/^failed to load stack\.lock: not a valid lock file/);
+      expect(err.diagnostics[0].position).toMatchObject({ line: 8, col: 1 });
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
+describeWithUpstream("the committed stack.lock", [], () => {
+  it("is what verify writes for the default stack from the mirrored indexes, offline", async () => {
+    const dir = await tempDir("lock");
+    try {
+      const lock = path.join(dir.path, "stack.lock");
+      const r = await verify(createContext({ root: ROOT }), {
+        mirror: UPSTREAM_SOURCE,
+        offline: true,
+        lock,
+        updateLock: true,
+      });
+      expect(r.written).toBe(true);
+      expect(readFileSync(lock, "utf8")).toBe(committed());
+      expect(r.problems.every((p) => p.kind === "unresolved")).toBe(true);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it("holds the digests the real indexes publish and no image digest it could not check", () => {
+    const lock = parse(committed());
+    expect(lock.components["coffea-casa"].chart.digest).toBe(
+      "sha256:53b73968ad3baf9a3a4eafedd7260fb820e6fb8e5867b277a8bd1fd237382d3a",
+    );
+    expect(lock.components.servicex.chart.digest).toBe(
+      "sha256:11a10c6e1573e63c0d08ec74e7cd96b4094629632dc4be03877dbecbab40c5b8",
+    );
+    const mlflowEntry = readFileSync(
+      path.join(UPSTREAM_SOURCE, "charts/community-charts/index.yaml"),
+      "utf8",
+    )
+      .split("\n  - ")
+      .find((e) => /\n {4}version: 1\.11\.5\n/.test(`${e}\n`) && e.includes("name: mlflow"));
+    const published = /\n {4}digest: ([0-9a-f]{64})/.exec(mlflowEntry ?? "")?.[1];
+    expect(lock.components.mlflow.chart.digest).toBe(`sha256:${published}`);
+    const images = Object.values(lock.components).flatMap(
+      (c) => (c as { images: object[] }).images,
+    );
+    expect(images).toHaveLength(30);
+    for (const i of images) {
+      expect(i).toEqual({
+        name: expect.any(String),
+        image: expect.any(String),
+        unresolved: "not checked: --offline sends no request",
+      });
+    }
+  });
+
+  it("passes verify offline against the mirror with nothing but unresolved images", async () => {
+    const r = await runCli(
+      ["--json", "verify", "--offline", "--mirror", UPSTREAM_SOURCE, "--allow-unresolved"],
+      ROOT,
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.compared).toBe(true);
+    expect(out.written).toBe(false);
+    expect(out.problems.filter((p: { kind: string }) => p.kind !== "unresolved")).toEqual([]);
+  });
+});
