@@ -13,6 +13,7 @@ import type {
   ProviderCapabilities,
 } from "../e2e/providers/provider.js";
 import { getProvider } from "../e2e/providers/registry.js";
+import { UsageError } from "../errors.js";
 
 /** Which provider, and where its local state lives. */
 export interface ClusterTarget {
@@ -39,6 +40,11 @@ export interface ClusterListResult {
 }
 
 function provider(ctx: Context, t: ClusterTarget) {
+  if (t.provider === "existing") {
+    throw new UsageError(
+      "the existing provider uses a cluster you already have and never creates or deletes one; shoppe cluster manages local clusters (kwok, kind)",
+    );
+  }
   const stateRoot = t.stateDir ? path.resolve(ctx.root, t.stateDir) : undefined;
   return getProvider(t.provider, ctx, stateRoot ? { stateRoot } : {});
 }

@@ -228,6 +228,11 @@ function wiringOf(components: UmbrellaComponent[]) {
   return { envWiring, valueWiring };
 }
 
+/** The endpoints ConfigMap's fixed name: consumers need not know the release name. */
+export function endpointsConfigMapName(stack: Stack): string {
+  return `${stack.release.name}-endpoints`;
+}
+
 /** Builds the model; `chartDir` is the absolute output directory (for file:// references). */
 export function buildModel(loaded: LoadedStack, chartDir: string): UmbrellaModel {
   const { stack } = loaded;
@@ -242,7 +247,7 @@ export function buildModel(loaded: LoadedStack, chartDir: string): UmbrellaModel
     license: stack.release.license,
     maintainers: stack.release.maintainers,
     kubeVersion: deriveKubeVersion(stack.kubernetes.versions.map((k) => k.version)),
-    endpointsConfigMap: `${stack.release.name}-endpoints`,
+    endpointsConfigMap: endpointsConfigMapName(stack),
     components,
     ...wiringOf(components),
     profiles: stack.profiles,

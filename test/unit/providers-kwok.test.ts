@@ -15,7 +15,7 @@ import {
 import { validateCreateOptions } from "../../src/e2e/providers/kwok/create.js";
 import { kwokNode, resolveNodeResources } from "../../src/e2e/providers/kwok/nodes.js";
 import { KwokProvider } from "../../src/e2e/providers/kwok/provider.js";
-import { KWOK_STAGES } from "../../src/e2e/providers/kwok/stages.js";
+import { KWOK_STAGES, SIMULATE_ANNOTATION } from "../../src/e2e/providers/kwok/stages.js";
 import { InputError, ToolError } from "../../src/errors.js";
 
 const pki: PkiFiles = {
@@ -93,7 +93,7 @@ describe("kwok component command lines", () => {
 });
 
 describe("kwok stages", () => {
-  it("are nine Stage documents for nodes, pods and volumes", () => {
+  it("are kwok's nine Stage documents for nodes, pods and volumes, and our two failure stages", () => {
     const docs = parseAllDocuments(KWOK_STAGES).map(
       (d) => d.toJS() as { kind: string; metadata: { name: string } },
     );
@@ -108,6 +108,20 @@ describe("kwok stages", () => {
       "pv-bind",
       "pvc-delete",
       "pv-delete",
+      "shoppe-pod-unready",
+      "shoppe-pod-image-pull-backoff",
+    ]);
+    // pod-ready leaves pods carrying the annotation to the two failure stages, which select on it.
+    const key = `.metadata.annotations["${SIMULATE_ANNOTATION}"]`;
+    const selects = docs.filter((d) =>
+      (
+        d as { spec?: { selector?: { matchExpressions?: { key?: string }[] } } }
+      ).spec?.selector?.matchExpressions?.some((e) => e.key === key),
+    );
+    expect(selects.map((d) => d.metadata.name)).toEqual([
+      "pod-ready",
+      "shoppe-pod-unready",
+      "shoppe-pod-image-pull-backoff",
     ]);
   });
 });

@@ -10,6 +10,7 @@ import type { Runner } from "../../src/exec/runner.js";
 import { runCli } from "../helpers/cli.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "shoppe-registry-"));
+const IMAGE = `kindest/node:v1.35.4@sha256:${"0".repeat(64)}`;
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A runner whose `docker info` fails the way it does without a container engine. */
@@ -27,13 +28,14 @@ const noEngine: Runner = {
 };
 
 describe("provider registry", () => {
-  it("knows kind and kwok, and fails on an unknown name listing them", () => {
-    expect(providerNames()).toEqual(["kind", "kwok"]);
+  it("knows kind, kwok and existing, and fails on an unknown name listing them", () => {
+    expect(providerNames()).toEqual(["kind", "kwok", "existing"]);
     const ctx = createContext({ root });
     expect(() => getProvider("minikube", ctx)).toThrow(UsageError);
     expect(() => getProvider("minikube", ctx)).toThrow(
-      'unknown cluster provider "minikube"; known providers: kind, kwok',
+      'unknown cluster provider "minikube"; known providers: kind, kwok, existing',
     );
+    expect(() => getProvider("constructor", ctx)).toThrow(UsageError);
   });
 
   it("declares what each provider's results can prove", () => {
@@ -42,8 +44,11 @@ describe("provider registry", () => {
       runsContainers: false,
       realControlPlane: true,
       simulatedResources: true,
+      ownsCluster: true,
     });
     expect(getProvider("kind", ctx).capabilities.runsContainers).toBe(true);
+    // existing works in someone's cluster: it never owns (so never deletes) it.
+    expect(getProvider("existing", ctx).capabilities.ownsCluster).toBe(false);
   });
 
   it("detects nothing on a machine with neither kind nor the kwok binaries", async () => {
@@ -53,16 +58,18 @@ describe("provider registry", () => {
     expect(provider).toBeUndefined();
     expect(detections.kind?.reason).toMatch(/kind is not installed/);
     expect(detections.kwok?.reason).toMatch(/missing .*kube-apiserver/);
+    // Testing someone's cluster is a choice, never a detection.
+    expect(Object.keys(detections)).toEqual(["kind", "kwok"]);
   });
 });
 
 describe("kind provider without a container engine", () => {
   it("fails create clearly when kind is not installed", async () => {
     const kind = new KindProvider(createContext({ root, env: { PATH: "" } }));
-    const err = await kind.create({ name: "ci" }).catch((e: unknown) => e);
+    const err = await kind.create({ name: "ci", nodeImage: IMAGE }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolError);
     expect((err as Error).message).toBe(
-      'failed to create cluster "ci" with kind: kind is not installed (not in .tools/bin nor on PATH); use --provider kwok on machines without a container engine',
+      'failed to create cluster "ci" with kind: kind is not installed (not in .tools/bin nor on PATH; run scripts/install-tools kind); use --provider kwok on machines without a container engine',
     );
   });
 
@@ -74,7 +81,7 @@ describe("kind provider without a container engine", () => {
       chmodSync(path.join(bin, b), 0o755);
     }
     const kind = new KindProvider(createContext({ root, env: { PATH: "" }, runner: noEngine }));
-    const err = await kind.create({ name: "ci" }).catch((e: unknown) => e);
+    const err = await kind.create({ name: "ci", nodeImage: IMAGE }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(
       /no container engine answers \(docker info failed: Cannot connect to the Docker daemon/,
     );
@@ -92,7 +99,15 @@ describe("shoppe cluster (CLI)", () => {
   it("exits 2 on an unknown provider, naming the known ones", async () => {
     const r = await runCli(["cluster", "list", "--provider", "nope"], root);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown cluster provider "nope"; known providers: kind, kwok');
+    expect(r.stderr).toContain(
+      'unknown cluster provider "nope"; known providers: kind, kwok, existing',
+    );
+  });
+
+  it("refuses the existing provider: it never creates or deletes a cluster", async () => {
+    const r = await runCli(["cluster", "create", "--provider", "existing"], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("the existing provider uses a cluster you already have");
   });
 
   it("exits 2 on a malformed flag before anything starts", async () => {

@@ -32,6 +32,11 @@ export interface ProviderCapabilities {
   realControlPlane: boolean;
   /** Node capacity (CPU, memory, GPUs) is whatever the options say, not the host's. */
   simulatedResources: boolean;
+  /**
+   * The provider created the cluster and deletes it whole. False for `existing`: it works in a
+   * namespace of someone else's cluster and removes only what it created there.
+   */
+  ownsCluster: boolean;
 }
 
 /** Whether a provider can run on this machine, and if not, why. */
@@ -58,6 +63,8 @@ export interface CreateClusterOptions {
   nodeResources?: Partial<NodeResources>;
   /** Required control-plane version (e.g. "v1.35.4"); must match what the provider runs. */
   kubernetesVersion?: string;
+  /** The node image pinned for that version (kind: `kindest/node:v…@sha256:…`). */
+  nodeImage?: string;
   /** Default "persistent". */
   lifetime?: ClusterLifetime;
   /** Upper bound for the whole create, default 180 s. */
@@ -80,6 +87,21 @@ export interface Cluster {
   nodes: string[];
   /** Where the provider keeps this cluster's state (certs, logs, PIDs), if anywhere. */
   stateDir?: string;
+  /** The kubeconfig context to use; absent means the file's current context. */
+  context?: string;
+  /**
+   * What this cluster can prove, when the provider learns it only on connecting (an existing
+   * cluster whose nodes turn out to be kwok's); absent means the provider's own capabilities.
+   */
+  capabilities?: ProviderCapabilities;
+}
+
+/** A Kubernetes version of stack.yaml as a provider needs it. */
+export interface KubernetesPin {
+  /** MAJOR.MINOR.PATCH without a leading v. */
+  version: string;
+  /** kind's node image pinned by digest, when stack.yaml has one. */
+  kindNodeImage?: string;
 }
 
 /** What `list` knows about one cluster. */
@@ -122,6 +144,13 @@ export interface ClusterProvider {
    * throws: a missing tool is `{ available: false, reason }`.
    */
   detect(): Promise<Detection>;
+
+  /**
+   * Whether this provider can run Kubernetes `pin.version` here (kind: a node image is pinned;
+   * kwok: the built control plane is that version; existing: the cluster serves that minor).
+   * Never throws: a version it cannot run is `{ available: false, reason }`.
+   */
+  canRun(pin: KubernetesPin): Promise<Detection>;
 
   /**
    * Creates a cluster and waits until it accepts and schedules workloads. On failure, on

@@ -1,14 +1,15 @@
 /**
  * The kind provider: real nodes as containers, for CI runners with a container engine (GitHub
- * Actions). It shells out to `kind` through the runner. It never pretends: without the kind
- * binary or a reachable container engine, `create` fails saying which is missing. Node sizes
- * are the host's, so resource options are refused rather than silently ignored.
+ * Actions). It shells out to the pinned `kind` through the runner (src/tools/kind.ts) with a
+ * generated config (config.ts). It never pretends: without kind, without an engine that
+ * answers, or without a node image pinned by digest for the version, it refuses saying which.
+ * Node sizes are the host's, so resource options are refused rather than silently ignored.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { KubeConfig, VersionApi } from "@kubernetes/client-node";
-import { stringify } from "yaml";
-import { CommandError, ToolError, UsageError } from "../../../errors.js";
+import { KubeConfig } from "@kubernetes/client-node";
+import { CommandError, ShoppeError, ToolError, UsageError } from "../../../errors.js";
+import { Kind } from "../../../tools/kind.js";
 import { locate } from "../../../tools/locate.js";
 import { defaultStateRoot, validateClusterName } from "../common/state.js";
 import type {
@@ -18,13 +19,15 @@ import type {
   CreateClusterOptions,
   DeleteClusterResult,
   Detection,
+  KubernetesPin,
   ProviderCapabilities,
   ProviderContext,
 } from "../provider.js";
+import { kindConfig, nodeImageVersion } from "./config.js";
 
 /** Options of the kind provider. */
 export interface KindProviderOptions {
-  /** Where kubeconfigs of kind clusters are written; default `<root>/.shoppe/clusters`. */
+  /** Where kind configs and kubeconfigs are written; default `<root>/.shoppe/clusters`. */
   stateRoot?: string;
 }
 
@@ -35,6 +38,7 @@ export class KindProvider implements ClusterProvider {
     runsContainers: true,
     realControlPlane: true,
     simulatedResources: false,
+    ownsCluster: true,
   };
   private readonly stateRoot: string;
 
@@ -45,14 +49,17 @@ export class KindProvider implements ClusterProvider {
     this.stateRoot = o.stateRoot ?? defaultStateRoot(ctx.root);
   }
 
-  private kind(): string | undefined {
+  private kindPath(): string | undefined {
     return locate(this.ctx.root, "kind", this.ctx.env.PATH ?? "")?.path;
   }
 
   async detect(): Promise<Detection> {
-    const kind = this.kind();
-    if (!kind)
-      return { available: false, reason: "kind is not installed (not in .tools/bin nor on PATH)" };
+    if (!this.kindPath())
+      return {
+        available: false,
+        reason:
+          "kind is not installed (not in .tools/bin nor on PATH; run scripts/install-tools kind)",
+      };
     const docker = locate(this.ctx.root, "docker", this.ctx.env.PATH ?? "")?.path;
     if (!docker)
       return { available: false, reason: "no container engine: docker is not installed" };
@@ -71,106 +78,127 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
-  private async requireKind(action: string): Promise<string> {
+  async canRun(pin: KubernetesPin): Promise<Detection> {
+    if (!pin.kindNodeImage) {
+      return {
+        available: false,
+        reason: `no kind node image is pinned for Kubernetes ${pin.version} (stack.yaml kubernetes.versions[].kindNodeImage, kindest/node:v${pin.version}@sha256:… from kind's release notes)`,
+      };
+    }
+    return { available: true };
+  }
+
+  private async requireKind(action: string): Promise<Kind> {
     const d = await this.detect();
-    const kind = this.kind();
-    if (!d.available || !kind) {
+    const binary = this.kindPath();
+    if (!d.available || !binary) {
       throw new ToolError(
         "kind",
         `failed to ${action} with kind: ${d.reason}; use --provider kwok on machines without a container engine`,
       );
     }
-    return kind;
+    return new Kind(this.ctx.runner, binary);
+  }
+
+  private dir(name: string): string {
+    return path.join(this.stateRoot, name);
   }
 
   private kubeconfigPath(name: string): string {
-    return path.join(this.stateRoot, name, "kubeconfig");
+    return path.join(this.dir(name), "kubeconfig");
   }
 
-  async create(o: CreateClusterOptions): Promise<Cluster> {
-    validateClusterName(o.name);
+  /** The node image to run, checked against the requested version before anything starts. */
+  private nodeImage(o: CreateClusterOptions): string {
     if (o.nodeResources && Object.keys(o.nodeResources).length > 0) {
       throw new UsageError(
         "kind nodes have the host's CPU, memory and GPUs; node resource options work with --provider kwok only",
       );
     }
-    if (o.kubernetesVersion) {
+    const image = o.nodeImage;
+    const version = image ? nodeImageVersion(image) : undefined;
+    if (!image || !version) {
       throw new UsageError(
-        "kind picks the Kubernetes version through a node image pinned by digest, which this provider does not take yet; omit --kubernetes-version",
+        `failed to create cluster "${o.name}" with kind: ${image ? `"${image}" is not kindest/node:v<version>@sha256:<digest>` : "no node image given"}; kind runs the Kubernetes of its node image, pinned by digest in stack.yaml (kubernetes.versions[].kindNodeImage)`,
       );
     }
+    const wanted = o.kubernetesVersion?.replace(/^v?/, "v");
+    if (wanted && wanted !== version) {
+      throw new UsageError(
+        `failed to create cluster "${o.name}" with kind: Kubernetes ${wanted} was requested but the node image is ${version}`,
+      );
+    }
+    return image;
+  }
+
+  async create(o: CreateClusterOptions): Promise<Cluster> {
+    validateClusterName(o.name);
+    const image = this.nodeImage(o);
     const kind = await this.requireKind(`create cluster "${o.name}"`);
-    const dir = path.join(this.stateRoot, o.name);
-    mkdirSync(dir, { recursive: true });
-    const workers = Math.max(0, (o.nodes ?? 1) - 1);
+    const dir = this.dir(o.name);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const config = path.join(dir, "kind.yaml");
-    writeFileSync(
-      config,
-      stringify({
-        kind: "Cluster",
-        apiVersion: "kind.x-k8s.io/v1alpha4",
-        nodes: [
-          { role: "control-plane" },
-          ...Array.from({ length: workers }, () => ({ role: "worker" })),
-        ],
-      }),
-    );
+    writeFileSync(config, kindConfig({ name: o.name, nodes: o.nodes ?? 1, nodeImage: image }));
     const kubeconfig = this.kubeconfigPath(o.name);
-    await this.ctx.runner.run(
-      kind,
-      [
-        "create",
-        "cluster",
-        "--name",
-        o.name,
-        "--config",
-        config,
-        "--kubeconfig",
+    try {
+      await kind.createCluster(o.name, { config, kubeconfig, signal: o.signal });
+      const nodes = await kind.nodes(o.name);
+      return {
+        name: o.name,
+        provider: this.name,
         kubeconfig,
-        "--wait",
-        "180s",
-      ],
-      { signal: o.signal },
-    );
-    const nodes = (await this.ctx.runner.run(kind, ["get", "nodes", "--name", o.name])).stdout
-      .split("\n")
-      .filter(Boolean);
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfig);
-    return {
-      name: o.name,
-      provider: this.name,
-      kubeconfig,
-      server: kc.getCurrentCluster()?.server ?? "",
-      kubernetesVersion: (await kc.makeApiClient(VersionApi).getCode()).gitVersion,
-      nodes,
-      stateDir: dir,
-    };
+        server: serverOf(kubeconfig),
+        kubernetesVersion: nodeImageVersion(image) as string,
+        nodes,
+        stateDir: dir,
+      };
+    } catch (err) {
+      // kind removes what it created when it fails by itself, not when it is killed mid-way.
+      await kind.deleteCluster(o.name, kubeconfig).catch((e: unknown) => {
+        this.ctx.logger.warn(`failed to delete kind cluster "${o.name}": ${String(e)}`);
+      });
+      rmSync(dir, { recursive: true, force: true });
+      if (o.signal?.aborted) {
+        throw new ShoppeError(
+          `failed to create cluster "${o.name}" with kind: interrupted; its containers were deleted`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
   }
 
   async kubeconfig(name: string): Promise<string> {
     const kind = await this.requireKind(`read the kubeconfig of "${name}"`);
-    const { stdout } = await this.ctx.runner.run(kind, ["get", "kubeconfig", "--name", name]);
     const file = this.kubeconfigPath(name);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, stdout, { mode: 0o600 });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    await kind.exportKubeconfig(name, file);
     return file;
   }
 
   async delete(name: string): Promise<DeleteClusterResult> {
+    validateClusterName(name);
     const kind = await this.requireKind(`delete cluster "${name}"`);
-    const found = (await this.list()).some((c) => c.name === name);
-    await this.ctx.runner.run(kind, ["delete", "cluster", "--name", name]);
+    const found = (await kind.clusters()).includes(name);
+    if (found) await kind.deleteCluster(name, this.kubeconfigPath(name));
+    rmSync(this.dir(name), { recursive: true, force: true });
     return { name, found, stopped: found ? [name] : [] };
   }
 
   async list(): Promise<ClusterSummary[]> {
     const kind = await this.requireKind("list clusters");
-    const { stdout } = await this.ctx.runner.run(kind, ["get", "clusters"]);
-    return stdout
-      .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith("No kind clusters"))
-      .map((name) => ({ name, provider: this.name, status: "running" as const }));
+    return (await kind.clusters()).map((name) => ({
+      name,
+      provider: this.name,
+      status: "running" as const,
+      ...(existsSync(this.kubeconfigPath(name)) ? { kubeconfig: this.kubeconfigPath(name) } : {}),
+    }));
   }
+}
+
+/** The API server URL of a kubeconfig's current context ("" when it names none). */
+function serverOf(kubeconfig: string): string {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return kc.getCurrentCluster()?.server ?? "";
 }

@@ -22,10 +22,11 @@ import type {
   CreateClusterOptions,
   DeleteClusterResult,
   Detection,
+  KubernetesPin,
   ProviderCapabilities,
   ProviderContext,
 } from "../provider.js";
-import { findBinaries } from "./binaries.js";
+import { controlPlaneVersion, findBinaries, normalizeVersion } from "./binaries.js";
 import { createKwokCluster } from "./create.js";
 
 /** Options of the kwok provider. */
@@ -53,6 +54,7 @@ export class KwokProvider implements ClusterProvider {
     runsContainers: false,
     realControlPlane: true,
     simulatedResources: true,
+    ownsCluster: true,
   };
   readonly store: StateStore;
 
@@ -70,6 +72,25 @@ export class KwokProvider implements ClusterProvider {
       available: false,
       reason: `missing ${missing.join(", ")}; run scripts/install-tools kube etcd kwok`,
     };
+  }
+
+  async canRun(pin: KubernetesPin): Promise<Detection> {
+    const found = await this.detect();
+    if (!found.available) return found;
+    const { binaries } = findBinaries(this.ctx.root, this.ctx.env.PATH ?? "");
+    try {
+      const built = await controlPlaneVersion(
+        this.ctx.runner,
+        binaries["kube-apiserver"] as string,
+      );
+      if (built === normalizeVersion(pin.version)) return { available: true };
+      return {
+        available: false,
+        reason: `the kwok control plane is built at ${built} (KUBE_VERSION in scripts/tool-versions.env), one version per checkout`,
+      };
+    } catch (err) {
+      return { available: false, reason: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   async create(options: CreateClusterOptions): Promise<Cluster> {

@@ -7,7 +7,16 @@
  * node turn Running and Ready at once (no container runs); pods owned by Jobs then Succeed;
  * deleted pods go away; claims of the `kwok-volume` StorageClass get a PersistentVolume
  * (nothing is stored anywhere).
+ *
+ * Two stages of our own let a test chart fail on purpose, chosen by the pod annotation
+ * SIMULATE_ANNOTATION (pod-ready's one addition keeps such a pod out of it): `unready` runs
+ * the containers without ever turning Ready, as a failing readiness probe does, with an
+ * `Unhealthy` Warning; `image-pull-backoff` leaves the pod Pending in ImagePullBackOff with a
+ * `Failed` Warning.
  */
+
+/** The pod annotation that picks one of the failure stages (`unready`, `image-pull-backoff`). */
+export const SIMULATE_ANNOTATION = "shoppe.coffea-casa.io/kwok-simulate";
 
 /** The StorageClass the volume stages provision for; the provider makes it the default. */
 export const KWOK_STORAGE_CLASS = "kwok-volume";
@@ -176,6 +185,8 @@ spec:
   selector:
     matchExpressions:
     - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.metadata.annotations["${SIMULATE_ANNOTATION}"]'
       operator: 'DoesNotExist'
     - key: '.status.phase'
       operator: 'In'
@@ -468,4 +479,117 @@ spec:
           self.status.phase == 'Released'
   steps:
   - delete: true
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: shoppe-pod-unready
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.metadata.annotations["${SIMULATE_ANNOTATION}"]'
+      operator: 'In'
+      values:
+      - 'unready'
+    - key: '.status.phase'
+      operator: 'In'
+      values:
+      - 'Pending'
+  next:
+    event:
+      type: Warning
+      reason: Unhealthy
+      message: 'Readiness probe failed: simulated by kwok (${SIMULATE_ANNOTATION}: unready)'
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: Initialized
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "False"
+        reason: ContainersNotReady
+        type: Ready
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "False"
+        reason: ContainersNotReady
+        type: ContainersReady
+      containerStatuses:
+      {{ range .spec.containers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: false
+        started: true
+        restartCount: 0
+        state:
+          running:
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+      {{ $podIPs := PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+      {{ with $podIPs }}
+      podIP: {{ index . 0 | Quote }}
+      podIPs:
+      {{ range . }}
+      - ip: {{ . | Quote }}
+      {{ end }}
+      {{ end }}
+      phase: Running
+      startTime: {{ $now | Quote }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: shoppe-pod-image-pull-backoff
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.metadata.annotations["${SIMULATE_ANNOTATION}"]'
+      operator: 'In'
+      values:
+      - 'image-pull-backoff'
+    - key: '.status.phase'
+      operator: 'In'
+      values:
+      - 'Pending'
+    - key: '.status.containerStatuses'
+      operator: 'DoesNotExist'
+  next:
+    event:
+      type: Warning
+      reason: Failed
+      message: 'Failed to pull image: simulated by kwok (${SIMULATE_ANNOTATION}: image-pull-backoff)'
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "False"
+        reason: ContainersNotReady
+        type: Ready
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "False"
+        reason: ContainersNotReady
+        type: ContainersReady
+      containerStatuses:
+      {{ range .spec.containers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: false
+        started: false
+        restartCount: 0
+        state:
+          waiting:
+            reason: ImagePullBackOff
+            message: {{ printf "Back-off pulling image %q" .image | Quote }}
+      {{ end }}
+      phase: Pending
 `;
