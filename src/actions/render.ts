@@ -23,6 +23,7 @@ import { UsageError } from "../errors.js";
 import { claimOwnedDir, inspectOwnedDir, markerText } from "../fsx/owned-dir.js";
 import { physicalPath } from "../fsx/physical-path.js";
 import { loadStack } from "../manifest/load.js";
+import { readReleaseChanges } from "../release/changes-file.js";
 
 /** Options for render. */
 export interface RenderOptions {
@@ -91,7 +92,12 @@ export async function render(
     ]);
     const { files } = generateUmbrella(
       { ...loaded, dir: stackDir },
-      { chartDir: physicalChartDir, changes: deps.changes },
+      {
+        chartDir: physicalChartDir,
+        // The release being cut records its changes beside stack.yaml (release cut writes it).
+        changes:
+          deps.changes ?? (await readReleaseChanges(loaded.dir, loaded.stack.release.version)),
+      },
     );
     // A render killed between its renames left the chart aside; put it back before comparing
     // (a --check only reads, and reports what is on disk).

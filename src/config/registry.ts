@@ -41,6 +41,35 @@ export const SETTINGS = [
     description: "where local clusters keep their state",
     defaultText: ".shoppe/clusters",
   },
+  {
+    name: "registry-auth",
+    kind: "path",
+    arg: "<file>",
+    description:
+      "registry credentials for outdated, bump and verify: an auths JSON file as docker, skopeo and helm write it; without one, registries are asked anonymously",
+  },
+  {
+    name: "github-repo",
+    kind: "string",
+    arg: "<owner/name>",
+    description:
+      "the GitHub repository bump --pr opens pull requests on and release cut publishes to",
+    defaultText: "$GITHUB_REPOSITORY",
+  },
+  {
+    name: "github-api",
+    kind: "string",
+    arg: "<url>",
+    description: "the GitHub REST API bump --pr and release talk to",
+    defaultText: "$GITHUB_API_URL, else https://api.github.com",
+  },
+  {
+    name: "chart-oci",
+    kind: "string",
+    arg: "<oci://host/path>",
+    description: "the OCI repository release cut pushes the chart to (helm push)",
+    defaultText: "oci://ghcr.io/<owner>/charts",
+  },
 ] as const satisfies readonly SettingSpec[];
 
 /** The name of a setting. */

@@ -50,6 +50,12 @@ export const TOOLS: readonly ToolSpec[] = [
     source: { kind: "go", module: "sigs.k8s.io/kwok" },
   },
   {
+    name: "kind",
+    binary: "kind",
+    purpose: "the kind provider's clusters of real containers (needs a container engine)",
+    source: { kind: "go", module: "sigs.k8s.io/kind" },
+  },
+  {
     name: "docker-registry",
     binary: "docker-registry",
     purpose: "the loopback OCI registry chart tests push to (scripts/install-system-packages)",
@@ -66,6 +72,12 @@ export const TOOLS: readonly ToolSpec[] = [
     binary: "python3",
     purpose: "runs the Python config file the ServiceX chart renders (Debian python3)",
     source: { kind: "debian", package: "python3", versionArgs: ["--version"] },
+  },
+  {
+    name: "skopeo",
+    binary: "skopeo",
+    purpose: "pushes the OCI images the update tests build; the verify benchmark's peer",
+    source: { kind: "debian", package: "skopeo", versionArgs: ["--version"] },
   },
   {
     name: "xrdcp",

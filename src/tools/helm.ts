@@ -176,55 +176,99 @@ export class Helm {
     return (await this.run(args)).stdout;
   }
 
-  /** `helm repo index` for a directory of packaged charts. */
-  async repoIndex(dir: string, url?: string): Promise<void> {
-    await this.run(url ? ["repo", "index", dir, "--url", url] : ["repo", "index", dir]);
+  /** `helm repo index` for a directory of packaged charts; `merge` keeps an existing index's entries. */
+  async repoIndex(dir: string, url?: string, merge?: string): Promise<void> {
+    const args = url ? ["repo", "index", dir, "--url", url] : ["repo", "index", dir];
+    await this.run(merge ? [...args, "--merge", merge] : args);
   }
 
   /** `helm install` (waits when asked) into the cluster the kubeconfig names. */
   async install(
     releaseName: string,
     chart: string,
-    o: {
-      namespace: string;
-      kubeconfig: string;
+    o: ReleaseTarget & {
       valuesFiles?: string[];
       wait?: boolean;
+      /** Bounds hooks (and, with `wait`, readiness); helm's default is 5m. */
       timeout?: string;
       createNamespace?: boolean;
       set?: Record<string, string>;
+      signal?: AbortSignal;
     },
   ): Promise<string> {
-    const args = [
-      "install",
-      releaseName,
-      chart,
-      "--namespace",
-      o.namespace,
-      "--kubeconfig",
-      o.kubeconfig,
-    ];
+    const args = ["install", releaseName, chart, ...targetFlags(o)];
     if (o.createNamespace) args.push("--create-namespace");
     for (const f of o.valuesFiles ?? []) args.push("--values", f);
     for (const [k, v] of Object.entries(o.set ?? {})) args.push("--set", `${k}=${v}`);
-    if (o.wait) args.push("--wait", "--timeout", o.timeout ?? "5m");
-    return (await this.run(args)).stdout;
+    if (o.wait) args.push("--wait");
+    if (o.timeout ?? o.wait) args.push("--timeout", o.timeout ?? "5m");
+    return (await this.run(args, { signal: o.signal })).stdout;
   }
 
-  /** `helm uninstall`. */
-  async uninstall(
+  /** `helm upgrade` of an installed release to `chart`, with exactly the given values files. */
+  async upgrade(
     releaseName: string,
-    o: { namespace: string; kubeconfig: string },
-  ): Promise<void> {
-    await this.run([
-      "uninstall",
-      releaseName,
-      "--namespace",
-      o.namespace,
-      "--kubeconfig",
-      o.kubeconfig,
-    ]);
+    chart: string,
+    o: ReleaseTarget & { valuesFiles?: string[]; timeout?: string; signal?: AbortSignal },
+  ): Promise<string> {
+    const args = ["upgrade", releaseName, chart, ...targetFlags(o), "--reset-values"];
+    for (const f of o.valuesFiles ?? []) args.push("--values", f);
+    if (o.timeout) args.push("--timeout", o.timeout);
+    return (await this.run(args, { signal: o.signal })).stdout;
   }
+
+  /** `helm uninstall`, waiting for the release's objects to be deleted when asked. */
+  async uninstall(releaseName: string, o: ReleaseTarget & { wait?: boolean }): Promise<void> {
+    const args = ["uninstall", releaseName, ...targetFlags(o)];
+    if (o.wait) args.push("--wait");
+    await this.run(args);
+  }
+
+  /** `helm status`: the release's state, as a person reads it. */
+  async status(releaseName: string, o: ReleaseTarget): Promise<string> {
+    return (await this.run(["status", releaseName, ...targetFlags(o)])).stdout;
+  }
+
+  /** `helm history`: every revision of the release. */
+  async history(releaseName: string, o: ReleaseTarget): Promise<string> {
+    return (await this.run(["history", releaseName, ...targetFlags(o)])).stdout;
+  }
+
+  /** `helm get manifest`: what the release installed, with helm's `# Source:` comments. */
+  async manifest(releaseName: string, o: ReleaseTarget): Promise<string> {
+    return (await this.run(["get", "manifest", releaseName, ...targetFlags(o)])).stdout;
+  }
+
+  /** `helm list` in one namespace, or every namespace when `namespace` is undefined. */
+  async list(o: Omit<ReleaseTarget, "namespace"> & { namespace?: string }): Promise<HelmRelease[]> {
+    const scope = o.namespace ? ["--namespace", o.namespace] : ["--all-namespaces"];
+    const args = ["list", ...scope, "--kubeconfig", o.kubeconfig, "--output", "json"];
+    if (o.kubeContext) args.push("--kube-context", o.kubeContext);
+    return JSON.parse((await this.run(args)).stdout || "[]") as HelmRelease[];
+  }
+}
+
+/** Where a release lives: its namespace, the kubeconfig and (optionally) its context. */
+export interface ReleaseTarget {
+  namespace: string;
+  kubeconfig: string;
+  kubeContext?: string | undefined;
+}
+
+/** One row of `helm list --output json`. */
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  revision: string;
+  status: string;
+  chart: string;
+  app_version: string;
+}
+
+function targetFlags(o: ReleaseTarget): string[] {
+  const flags = ["--namespace", o.namespace, "--kubeconfig", o.kubeconfig];
+  if (o.kubeContext) flags.push("--kube-context", o.kubeContext);
+  return flags;
 }
 
 /** Opens the pinned helm of the given major for the project at ctx.root. */

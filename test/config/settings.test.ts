@@ -30,6 +30,10 @@ describe("the settings registry", () => {
       ["mirror", "SHOPPE_MIRROR", "mirror"],
       ["provider", "SHOPPE_PROVIDER", "provider"],
       ["clusters-dir", "SHOPPE_CLUSTERS_DIR", "clustersDir"],
+      ["registry-auth", "SHOPPE_REGISTRY_AUTH", "registryAuth"],
+      ["github-repo", "SHOPPE_GITHUB_REPO", "githubRepo"],
+      ["github-api", "SHOPPE_GITHUB_API", "githubApi"],
+      ["chart-oci", "SHOPPE_CHART_OCI", "chartOci"],
     ]);
   });
 });
@@ -47,6 +51,10 @@ describe("resolveSettings", () => {
       { name: "mirror", value: "m-flag", source: "flag", origin: "--mirror" },
       { name: "provider", value: "p-env", source: "env", origin: "SHOPPE_PROVIDER" },
       { name: "clusters-dir", value: "c-file", source: "file", origin: ".shoppe.yaml:3:15" },
+      { name: "registry-auth", value: undefined, source: "default", origin: "default" },
+      { name: "github-repo", value: undefined, source: "default", origin: "default" },
+      { name: "github-api", value: undefined, source: "default", origin: "default" },
+      { name: "chart-oci", value: undefined, source: "default", origin: "default" },
     ]);
     const none = await resolveSettings({
       root: await tempDir("empty").then((d) => d.path),
@@ -94,7 +102,7 @@ describe("resolveSettings", () => {
     );
     expect(lines).toEqual(
       expect.arrayContaining([
-        '2:1 mirrors: unknown key "mirrors" (settings: mirror, provider, clusters-dir)',
+        '2:1 mirrors: unknown key "mirrors" (settings: mirror, provider, clusters-dir, registry-auth, github-repo, github-api, chart-oci)',
         "3:11 provider: must be a string, got a list",
       ]),
     );
@@ -148,6 +156,10 @@ describe("settings on the command line", () => {
       },
       { name: "provider", value: "kind", source: "env", origin: "SHOPPE_PROVIDER" },
       { name: "clusters-dir", value: undefined, source: "default", origin: "default" },
+      { name: "registry-auth", value: undefined, source: "default", origin: "default" },
+      { name: "github-repo", value: undefined, source: "default", origin: "default" },
+      { name: "github-api", value: undefined, source: "default", origin: "default" },
+      { name: "chart-oci", value: undefined, source: "default", origin: "default" },
     ]);
     const human = await runCli(["--config", site, "doctor"], ROOT);
     expect(human.stdout).toContain(`settings (config file ${site}):`);

@@ -27,8 +27,20 @@ export interface OciRegistry {
   close(): Promise<void>;
 }
 
-/** Starts `binary` (docker-registry) on a free loopback port and waits until it answers /v2/. */
-export async function startOciRegistry(binary: string): Promise<OciRegistry> {
+/** How a registry is set up beyond the defaults. */
+export interface OciRegistryOptions {
+  /** More top-level lines of config.yml (e.g. an `auth:` block). */
+  config?: string[];
+}
+
+/**
+ * Starts `binary` (docker-registry) on a free loopback port and waits until it answers /v2/
+ * (200, or 401 when `options.config` sets up authentication).
+ */
+export async function startOciRegistry(
+  binary: string,
+  options: OciRegistryOptions = {},
+): Promise<OciRegistry> {
   const dir = await tempDir("oci-registry");
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -48,6 +60,7 @@ export async function startOciRegistry(binary: string): Promise<OciRegistry> {
       "    enabled: true",
       "http:",
       `  addr: ${host}`,
+      ...(options.config ?? []),
       "",
     ].join("\n"),
   );
@@ -77,9 +90,8 @@ export async function startOciRegistry(binary: string): Promise<OciRegistry> {
     });
     died.catch(() => {}); // the registry exits on close() too; only the race below cares
     await Promise.race([
-      waitFor(
-        `docker-registry on ${host}`,
-        async () => (await fetch(`http://${host}/v2/`)).status === 200,
+      waitFor(`docker-registry on ${host}`, async () =>
+        [200, 401].includes((await fetch(`http://${host}/v2/`)).status),
       ),
       died,
     ]);
