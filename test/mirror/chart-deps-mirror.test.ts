@@ -330,7 +330,7 @@ describeWithUpstream(
         expect(r.code).toBe(2);
         expect(r.stderr).toContain("error: failed to load .shoppe.yaml: not a valid config file");
         expect(r.stderr).toContain(
-          '.shoppe.yaml:2:1: mirorr: unknown key "mirorr" (settings: mirror, provider, clusters-dir, registry-auth, github-repo, github-api)',
+          '.shoppe.yaml:2:1: mirorr: unknown key "mirorr" (settings: mirror, provider, clusters-dir, registry-auth, github-repo, github-api, chart-oci)',
         );
         expect(await project.snapshot()).toEqual(before);
       } finally {
