@@ -207,8 +207,16 @@ const validators = new WeakMap<JsonSchema, ValidateFunction>();
 function compiled(schema: JsonSchema): ValidateFunction {
   let validate = validators.get(schema);
   if (!validate) {
-    // strict: an unknown keyword in our own schema is a bug; logger off: the library never prints.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, logger: false });
+    // strict: an unknown keyword in our own schema is a bug; logger off: the library never
+    // prints; validateSchema off: the schema is ours (valuesSchema), checked against draft-07 by
+    // a test, so compiling the meta-schema on every run would only cost time.
+    const ajv = new Ajv({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      logger: false,
+      validateSchema: false,
+    });
     validate = ajv.compile(schema);
     validators.set(schema, validate);
   }

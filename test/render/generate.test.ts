@@ -1,5 +1,6 @@
 /** The pure generator: Chart.yaml, values, schema, wiring templates, profiles, determinism. */
 import path from "node:path";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { isMap, isScalar, isSeq, type Node, parse, parseDocument, type YAMLMap } from "yaml";
 import { chartYamlObject } from "../../src/chart/chart-yaml.js";
@@ -300,6 +301,16 @@ describe("values.yaml", () => {
 });
 
 describe("values.schema.json", () => {
+  it("is a valid draft-07 schema (render compiles it without checking it against the meta-schema)", async () => {
+    for (const { files } of [await defaultChart(), await fixtureChart()]) {
+      const ajv = new Ajv({ strict: true });
+      expect(
+        ajv.validateSchema(JSON.parse(file(files, "values.schema.json"))),
+        ajv.errorsText(),
+      ).toBe(true);
+    }
+  });
+
   it("is strict at the top, open in global, and needs a boolean switch per component", async () => {
     const { files, loaded } = await defaultChart();
     const schema = JSON.parse(file(files, "values.schema.json"));
