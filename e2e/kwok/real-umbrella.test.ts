@@ -82,6 +82,30 @@ describeWithRealCharts(`the real umbrella from ${source} in the kwok API server`
     await project?.close();
   }, 120_000);
 
+  /**
+   * What the production profile takes from the facility instead of literals in values
+   * (docs/stack.md): the Secret with MLflow's database credentials and the claim its artifacts
+   * live on.
+   */
+  async function facilityPrerequisites(namespace: string) {
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: { name: "mlflow-database" },
+        stringData: { username: "mlflow", password: "facility-made" },
+      },
+    });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: "mlflow-artifacts" },
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+      },
+    });
+  }
+
   /** Installs the umbrella with a profile; diagnostics of the namespace on failure. */
   async function install(release: string, profile: string, set: Record<string, string> = {}) {
     const namespace = release;
@@ -106,6 +130,7 @@ describeWithRealCharts(`the real umbrella from ${source} in the kwok API server`
     it(`installs with the ${profile} profile: the API server accepts every object and every workload is ready`, async () => {
       const release = `shoppe-${profile}`;
       const namespace = release;
+      if (profile === "production") await facilityPrerequisites(namespace);
       await install(release, profile);
       const rendered = parseAllDocuments(
         await helm.template(project.chartDir, {

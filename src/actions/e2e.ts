@@ -16,6 +16,7 @@ import type { PlannedVersion } from "../e2e/run/plan.js";
 import { type E2eRunOptions, planRun, runSetup } from "../e2e/run/prepare.js";
 import { notRunResults, type RunSetup, type VersionRun } from "../e2e/run/setup.js";
 import { prepareUpgradeSource, type UpgradeSource } from "../e2e/run/upgrade-source.js";
+import { LOCAL_PROVIDER, serviceRun } from "../e2e/service/run.js";
 import { InterruptedError } from "../errors.js";
 import { loadStack } from "../manifest/load.js";
 import { openHelm } from "../tools/helm.js";
@@ -59,6 +60,7 @@ function newIds(ctx: Context, provider: string, version: string) {
 /** Runs the e2e tier (see the module comment). */
 export async function e2eRun(ctx: Context, o: E2eRunOptions = {}): Promise<E2eRunResult> {
   const mirror = o.mirror ? { mirror: o.mirror } : {};
+  if (o.provider?.name === LOCAL_PROVIDER) return localRun(ctx, o);
   const p = await planRun(ctx, o, () =>
     render(ctx, {
       check: true,
@@ -107,6 +109,54 @@ export async function e2eRun(ctx: Context, o: E2eRunOptions = {}): Promise<E2eRu
   } finally {
     await upgrade?.remove();
   }
+}
+
+/** The service tier (`--provider local`, src/e2e/service/run.ts) as an e2e run. */
+async function localRun(ctx: Context, o: E2eRunOptions): Promise<E2eRunResult> {
+  const signal = o.signal ?? new AbortController().signal;
+  const run = await serviceRun(
+    ctx,
+    o,
+    () =>
+      render(ctx, {
+        check: true,
+        ...(o.file ? { file: o.file } : {}),
+        ...(o.chartDir ? { output: o.chartDir } : {}),
+      }),
+    () =>
+      chartDeps(ctx, {
+        file: o.file,
+        chartDir: o.chartDir,
+        signal,
+        ...(o.mirror ? { mirror: o.mirror } : {}),
+      }),
+    (commit, profile) => {
+      const absolute = o.mirror ? { mirror: path.resolve(ctx.root, o.mirror) } : {};
+      return prepareUpgradeSource(
+        ctx,
+        { ref: o.upgradeFrom as string, commit, profile },
+        async (old) => {
+          await render(old, { signal });
+          await chartDeps(old, { signal, ...absolute });
+        },
+      );
+    },
+  );
+  const entry: E2eRunEntry = { dir: path.relative(ctx.root, run.dir), results: run.results };
+  if (run.results.status === "interrupted") {
+    throw InterruptedError.of(
+      signal,
+      (received) =>
+        `e2e run interrupted (${received}); every local process was stopped; results in ${entry.dir}`,
+    );
+  }
+  return {
+    status: run.results.status === "passed" ? "passed" : "failed",
+    provider: LOCAL_PROVIDER,
+    because: run.results.provider.chosenBecause,
+    resultsDir: o.results ?? path.join(".shoppe", "e2e"),
+    runs: [entry],
+  };
 }
 
 /** Runs (or records as not run) one version and writes its results. */

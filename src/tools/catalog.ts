@@ -56,6 +56,12 @@ export const TOOLS: readonly ToolSpec[] = [
     source: { kind: "go", module: "sigs.k8s.io/kind" },
   },
   {
+    name: "actionlint",
+    binary: "actionlint",
+    purpose: "checks every GitHub workflow in the test suite",
+    source: { kind: "go", module: "github.com/rhysd/actionlint" },
+  },
+  {
     name: "docker-registry",
     binary: "docker-registry",
     purpose: "the loopback OCI registry chart tests push to (scripts/install-system-packages)",
@@ -78,6 +84,19 @@ export const TOOLS: readonly ToolSpec[] = [
     binary: "skopeo",
     purpose: "pushes the OCI images the update tests build; the verify benchmark's peer",
     source: { kind: "debian", package: "skopeo", versionArgs: ["--version"] },
+  },
+  {
+    name: "chromium",
+    binary: "chromium",
+    purpose: "the headless browser the matrix page's tests drive through playwright-core",
+    source: { kind: "debian", package: "chromium", versionArgs: ["--version"] },
+  },
+  {
+    name: "postgresql",
+    binary: "psql",
+    purpose:
+      "the service tier's PostgreSQL (Debian postgresql-15; its server runs from /usr/lib/postgresql/15/bin)",
+    source: { kind: "debian", package: "postgresql-15", versionArgs: ["--version"] },
   },
   {
     name: "xrdcp",

@@ -26,5 +26,7 @@ export async function readToolVersion(
   }
   // Some tools (xrootd -v) print their version on stderr.
   const { stdout, stderr } = await runner.run(binary, spec.source.versionArgs);
-  return /\d+\.\d+\.\d+[\w.+~-]*/.exec(`${stdout}\n${stderr}`)?.[0];
+  const text = `${stdout}\n${stderr}`;
+  // x.y.z where printed; PostgreSQL's versions have two parts (psql (PostgreSQL) 15.18).
+  return (/\d+\.\d+\.\d+[\w.+~-]*/.exec(text) ?? /\d+\.\d+\b/.exec(text))?.[0];
 }

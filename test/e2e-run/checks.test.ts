@@ -121,7 +121,10 @@ describe("running checks", () => {
   });
 
   it("registers the integration checks for every release and a component's only when enabled", () => {
-    expect(applicable(CHECKS.checks, {}).map((c) => c.name)).toEqual(["endpoints-ready"]);
+    expect(applicable(CHECKS.checks, {}).map((c) => c.name)).toEqual([
+      "endpoints-ready",
+      "wiring-answers",
+    ]);
     expect(applicable([check("w")], { web: false })).toEqual([]);
     expect(applicable([check("w")], { web: true })).toHaveLength(1);
   });

@@ -69,7 +69,8 @@ export function register(program: Command, kit: Kit): void {
       "--provider <name>",
       describeSetting({
         ...settingSpec("provider"),
-        description: "cluster provider: kind, kwok or existing",
+        description:
+          "cluster provider: kind, kwok or existing; local: the service tier (real servers as local processes, no cluster)",
         default: undefined,
         defaultText: "kind where a container engine answers, else kwok",
       }),

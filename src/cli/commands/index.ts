@@ -1,12 +1,14 @@
 /** The command table: each module registers one command (or one group) on the program. */
 import type { Command } from "commander";
 import type { Kit } from "../kit.js";
+import * as badge from "./badge.js";
 import * as bump from "./bump.js";
 import * as chart from "./chart.js";
 import * as cluster from "./cluster.js";
 import * as doctor from "./doctor.js";
 import * as e2e from "./e2e.js";
 import * as images from "./images.js";
+import * as matrix from "./matrix.js";
 import * as mirror from "./mirror.js";
 import * as outdated from "./outdated.js";
 import * as release from "./release.js";
@@ -30,6 +32,8 @@ const COMMANDS: { register(program: Command, kit: Kit): void }[] = [
   release,
   cluster,
   e2e,
+  badge,
+  matrix,
   supportBundle,
   doctor,
 ];

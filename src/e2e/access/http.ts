@@ -53,7 +53,8 @@ export function loopbackLookup(map: (hostname: string) => string | undefined): L
 /** Words for a connection error, naming the address and what to do. */
 export function connectionProblem(err: unknown, where: string): string {
   const code = (err as { code?: string }).code;
-  if (code === "ECONNREFUSED") return `nothing listens at ${where} (connection refused): is the service running?`;
+  if (code === "ECONNREFUSED")
+    return `nothing listens at ${where} (connection refused): is the service running?`;
   if (code === "ECONNRESET") return `${where} closed the connection`;
   if (code === "ENOTFOUND") return (err as Error).message;
   return `${where}: ${err instanceof Error ? err.message : String(err)}`;
@@ -65,7 +66,10 @@ export function httpCall(url: string, o: HttpCall): Promise<HttpAnswer> {
   const body =
     o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
   const headers: Record<string, string> = { ...o.headers };
-  if (body !== undefined && typeof o.body !== "string") headers["content-type"] = "application/json";
+  if (body !== undefined && typeof o.body !== "string")
+    headers["content-type"] = "application/json";
+  // A length, not chunked encoding: some servers (MLflow's) read no chunked request body.
+  if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
   const max = o.maxBytes ?? 4 * 1024 * 1024;
   const where = `${u.host} (${url.split("?")[0]})`;
   return new Promise((resolve, reject) => {
@@ -100,7 +104,8 @@ export function httpCall(url: string, o: HttpCall): Promise<HttpAnswer> {
       },
     );
     req.on("error", (e) => {
-      if (o.signal.aborted) reject(new Error(`no answer from ${where} before the check's deadline`));
+      if (o.signal.aborted)
+        reject(new Error(`no answer from ${where} before the check's deadline`));
       else reject(new Error(connectionProblem(e, where)));
     });
     if (body !== undefined) req.write(body);
@@ -113,6 +118,8 @@ export function jsonOf<T>(a: HttpAnswer, what: string): T {
   try {
     return JSON.parse(a.text) as T;
   } catch {
-    throw new Error(`${what}: HTTP ${a.status} with a body that is not JSON: ${a.text.slice(0, 200)}`);
+    throw new Error(
+      `${what}: HTTP ${a.status} with a body that is not JSON: ${a.text.slice(0, 200)}`,
+    );
   }
 }

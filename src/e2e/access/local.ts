@@ -24,17 +24,27 @@ export class LocalServices implements ServiceAccess {
 
   constructor(
     private readonly namespace: string,
-    private readonly wiring_: Record<string, string>,
+    private wiring_: Record<string, string>,
   ) {}
+
+  /** The wiring of another rendering (an upgrade). */
+  rewire(wiring: Record<string, string>): void {
+    this.wiring_ = { ...wiring };
+  }
 
   /** Records that `service` `port` answers on loopback port `local`. */
   serve(p: LocalPort): void {
     this.ports.set(`${p.service}:${p.port}`, p.local);
   }
 
-  /** Forgets a service (it was stopped). */
-  withdraw(service: string): void {
-    for (const k of [...this.ports.keys()]) if (k.startsWith(`${service}:`)) this.ports.delete(k);
+  /** The `service:port` keys served now. */
+  served(): string[] {
+    return [...this.ports.keys()];
+  }
+
+  /** Forgets every served port but `keep` (the servers behind the others were stopped). */
+  retainOnly(keep: ReadonlySet<string>): void {
+    for (const k of [...this.ports.keys()]) if (!keep.has(k)) this.ports.delete(k);
   }
 
   /** What the check of `component` needs (tokens, a file to read), set by its launcher. */

@@ -56,10 +56,12 @@ async function probe(
     const offered = ports.map((p) => p.port).join(", ") || "none";
     return { problem: `Service ${a.service} has no port ${a.port} (ports: ${offered})`, ready: 0 };
   }
-  const slices = await kubeOf(t).makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
-    namespace: a.namespace,
-    labelSelector: `kubernetes.io/service-name=${a.service}`,
-  });
+  const slices = await kubeOf(t)
+    .makeApiClient(DiscoveryV1Api)
+    .listNamespacedEndpointSlice({
+      namespace: a.namespace,
+      labelSelector: `kubernetes.io/service-name=${a.service}`,
+    });
   let ready = 0;
   for (const s of slices.items) {
     const servesPort = !port || (s.ports ?? []).some((p) => (p.name ?? "") === (port.name ?? ""));

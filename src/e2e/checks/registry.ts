@@ -7,6 +7,11 @@ import type { Check, UpgradeCheck } from "./check.js";
 import { INTEGRATION } from "./check.js";
 import { claimsKept } from "./claims-kept.js";
 import { endpointsReady } from "./endpoints-ready.js";
+import { jupyterhubSpawn } from "./jupyterhub.js";
+import { mlflowRunKept, mlflowTracking } from "./mlflow.js";
+import { tritonInference } from "./triton.js";
+import { wiringAnswers } from "./wiring-answers.js";
+import { xcacheRead } from "./xcache.js";
 
 /** Every registered check and upgrade check. */
 export interface CheckRegistry {
@@ -16,8 +21,15 @@ export interface CheckRegistry {
 
 /** The registry the CLI runs. */
 export const CHECKS: CheckRegistry = {
-  checks: [endpointsReady],
-  upgradeChecks: [claimsKept as UpgradeCheck],
+  checks: [
+    endpointsReady,
+    xcacheRead,
+    mlflowTracking,
+    tritonInference,
+    jupyterhubSpawn,
+    wiringAnswers,
+  ],
+  upgradeChecks: [claimsKept as UpgradeCheck, mlflowRunKept as UpgradeCheck],
 };
 
 /** The checks of a registry that apply to a release with these components enabled. */

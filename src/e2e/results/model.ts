@@ -33,6 +33,23 @@ const Workload = z.strictObject({
   detail: z.string().describe("e.g. 1/1 ready, or what keeps it from being ready"),
 });
 
+/** The software that answered for a component in the service tier, beside its pin. */
+const Software = z
+  .strictObject({
+    name: z.string().describe("what ran, and where it came from: mlflow (PyPI), xrootd (Debian)"),
+    pinned: z.string().describe("the version stack.yaml pins"),
+    answered: z.string().optional().describe("the version the running server reported"),
+    match: z.boolean().describe("answered is the pinned version; false records a mismatch"),
+    standIn: z
+      .string()
+      .optional()
+      .describe(
+        "set when this is a stand-in for the real software, with why: never the real service",
+      ),
+    note: z.string().optional(),
+  })
+  .describe("Software that answered (service tier)");
+
 /** Readiness of one component. */
 export const ComponentResult = z
   .strictObject({
@@ -42,6 +59,10 @@ export const ComponentResult = z
     durationMs: duration.optional().describe("from the install to ready (or to the failure)"),
     firstProblemAt: isoTime.optional().describe("when a problem was first seen"),
     workloads: z.array(Workload),
+    software: z
+      .array(Software)
+      .optional()
+      .describe("service tier: each program that answered for the component"),
   })
   .describe("A component's readiness");
 
@@ -152,6 +173,8 @@ export type CheckResult = z.infer<typeof CheckResult>;
 export type Status = z.infer<typeof Status>;
 /** A tier. */
 export type Tier = z.infer<typeof Tier>;
+/** Software that answered, as recorded. */
+export type SoftwareResult = z.infer<typeof Software>;
 /** A Warning event as recorded. */
 export type WarningRecord = z.infer<typeof WarningEvent>;
 

@@ -7,23 +7,31 @@
  */
 import { chmod, chown, mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { KubeObject } from "../../kube/objects.js";
 import type { LaunchContext } from "./launcher.js";
 import type { LocalProcess } from "./process.js";
-import type { KubeObject } from "../../kube/objects.js";
-import { initContainerNames, type RenderedContainer, renderedContainer, type VolumeMount } from "./rendered.js";
+import {
+  initContainerNames,
+  type RenderedContainer,
+  renderedContainer,
+  type VolumeMount,
+} from "./rendered.js";
 
 /** Pod path → local path, longest first. */
 export type Relocation = [from: string, to: string][];
 
-/** Replaces each pod path (as a whole path prefix) by its local directory. */
+/**
+ * Replaces each pod path (as a whole path prefix) by its local directory, in one pass, so a
+ * local directory (under /tmp) is never relocated again by a shorter pod path (/tmp).
+ */
 export function relocate(text: string, map: Relocation): string {
-  let out = text;
-  for (const [from, to] of map) {
-    const f = from.replace(/\/+$/, "");
-    const re = new RegExp(`(^|[\\s"'=:,(])${f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[/\\s"';,)])`, "gm");
-    out = out.replace(re, (_m, lead: string) => `${lead}${to}`);
-  }
-  return out;
+  if (map.length === 0) return text;
+  const esc = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const alternatives = map.map(([from]) => esc(from.replace(/\/+$/, ""))).join("|");
+  // A path starts a word, follows `=`, `:` or a quote, or is a URI's path (`sqlite:////tmp/db`).
+  const re = new RegExp(`(^|[\\s"'=:,(]|:///)(${alternatives})(?=$|[/\\s"';,)])`, "gm");
+  const to = new Map(map.map(([from, local]) => [from.replace(/\/+$/, ""), local]));
+  return text.replace(re, (_m, lead: string, from: string) => `${lead}${to.get(from)}`);
 }
 
 /**
@@ -58,7 +66,7 @@ export async function handOver(dir: string, user: { uid: number; gid: number } |
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) await handOver(p, user);
-    else await chown(p, user.uid, user.gid);
+    else if (e.isFile()) await chown(p, user.uid, user.gid);
   }
 }
 
@@ -121,7 +129,10 @@ export interface PodRun {
  * Runs a pod as the kubelet would, locally: its init containers one after another (each must
  * exit 0), then the container `container`, all sharing the pod's volumes.
  */
-export async function runPod(c: LaunchContext, o: PodRun): Promise<{ proc: LocalProcess; volumes: string }> {
+export async function runPod(
+  c: LaunchContext,
+  o: PodRun,
+): Promise<{ proc: LocalProcess; volumes: string }> {
   const objects = o.objects ?? c.objects;
   const base = path.join(c.dir, o.name);
   await mkdir(base, { recursive: true });
@@ -133,9 +144,16 @@ export async function runPod(c: LaunchContext, o: PodRun): Promise<{ proc: Local
   await handOver(base, o.user);
   const main = prepared.pop() as { rc: RenderedContainer; map: Relocation };
   for (const { rc, map } of prepared) {
-    const p = startRendered(c, rc, map, { ...o, name: `${o.name}-${rc.name}`, cwd: base });
+    // An init container runs its own command line; `argv` rewrites only the server's.
+    const p = startRendered(c, rc, map, {
+      ...o,
+      argv: undefined,
+      name: `${o.name}-${rc.name}`,
+      cwd: base,
+    });
     const code = await p.finished(c.timeoutMs, c.signal);
-    if (code !== 0) throw new Error(`init container ${rc.name} of ${rc.workload} failed: ${p.deathNote()}`);
+    if (code !== 0)
+      throw new Error(`init container ${rc.name} of ${rc.workload} failed: ${p.deathNote()}`);
   }
   const proc = startRendered(c, main.rc, main.map, { ...o, name: o.name, cwd: base });
   return { proc, volumes: path.join(base, "volumes") };

@@ -36,6 +36,8 @@ export interface LaunchContext {
   /** The project root (`.tools/` lives there). */
   root: string;
   runner: Runner;
+  /** Finds a program: the project's `.tools/bin`, then PATH; undefined when it is nowhere. */
+  tool(binary: string): string | undefined;
   services: LocalServices;
   signal: AbortSignal;
   /** How long a server may take to answer. */

@@ -69,11 +69,15 @@ export class LocalProcess {
   /** Waits for it to exit (an init container); its exit code, or a reason on timeout or abort. */
   async finished(timeoutMs: number, signal: AbortSignal): Promise<number> {
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), timeoutMs).unref());
-    const aborted = new Promise<"aborted">((r) => signal.addEventListener("abort", () => r("aborted"), { once: true }));
+    const aborted = new Promise<"aborted">((r) =>
+      signal.addEventListener("abort", () => r("aborted"), { once: true }),
+    );
     const how = await Promise.race([this.gone.then(() => "exited" as const), timer, aborted]);
     if (how !== "exited") {
       await this.stop();
-      throw new Error(`${this.spec.name} ${how === "timeout" ? `did not finish within ${timeoutMs / 1000}s` : "was interrupted"}`);
+      throw new Error(
+        `${this.spec.name} ${how === "timeout" ? `did not finish within ${timeoutMs / 1000}s` : "was interrupted"}`,
+      );
     }
     return this.child.exitCode ?? -1;
   }
@@ -157,7 +161,9 @@ export function dropTo(name: string): { uid: number; gid: number } | undefined {
     .find((l) => l.startsWith(`${name}:`));
   const f = line?.split(":");
   if (!f?.[2] || !f[3]) {
-    throw new Error(`running as root, and there is no ${name} user to run the server as (its Debian package creates it)`);
+    throw new Error(
+      `running as root, and there is no ${name} user to run the server as (its Debian package creates it)`,
+    );
   }
   return { uid: Number(f[2]), gid: Number(f[3]) };
 }

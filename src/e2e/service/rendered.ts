@@ -76,12 +76,15 @@ function resolveEnv(
       const found = findObject(objects, kind, ref.name);
       const value = found ? dataOf(objects, kind, ref.name)[ref.key] : undefined;
       if (value === undefined && !ref.optional) {
-        throw new Error(`env ${e.name} names ${kind} ${ref.name} key ${ref.key}, which is not rendered`);
+        throw new Error(
+          `env ${e.name} names ${kind} ${ref.name} key ${ref.key}, which is not rendered`,
+        );
       }
       if (value !== undefined) env[e.name] = value;
     } else if (vf.fieldRef) {
       const value = fields[vf.fieldRef.fieldPath];
-      if (value === undefined) throw new Error(`env ${e.name}: no local value for ${vf.fieldRef.fieldPath}`);
+      if (value === undefined)
+        throw new Error(`env ${e.name}: no local value for ${vf.fieldRef.fieldPath}`);
       env[e.name] = value;
     }
   }
@@ -105,7 +108,9 @@ function mountsOf(objects: KubeObject[], spec: Loose, c: Loose): VolumeMount[] {
       const items: { key: string; path: string }[] =
         ref.items ?? Object.keys(data ?? {}).map((key) => ({ key, path: key }));
       mount.files = new Map(
-        items.filter((it) => data?.[it.key] !== undefined).map((it) => [it.path, data?.[it.key] as string]),
+        items
+          .filter((it) => data?.[it.key] !== undefined)
+          .map((it) => [it.path, data?.[it.key] as string]),
       );
     }
     out.push(mount);
@@ -136,7 +141,10 @@ export function renderedContainer(
     args: (c.args ?? []).map((s: string) => expand(s, env)),
     env,
     mounts: mountsOf(objects, spec, c),
-    ports: (c.ports ?? []).map((p: Loose) => ({ name: p.name ?? "", containerPort: p.containerPort })),
+    ports: (c.ports ?? []).map((p: Loose) => ({
+      name: p.name ?? "",
+      containerPort: p.containerPort,
+    })),
   };
 }
 
@@ -148,7 +156,10 @@ export function initContainerNames(objects: KubeObject[], kind: string, name: st
 }
 
 /** A Service's ports: port → targetPort (resolved against `c`'s named ports). */
-export function servicePorts(objects: KubeObject[], service: string): { port: number; target: number | string }[] {
+export function servicePorts(
+  objects: KubeObject[],
+  service: string,
+): { port: number; target: number | string }[] {
   const s = findObject(objects, "Service", service) as Loose;
   if (!s) throw new Error(`the rendered chart has no Service ${service}`);
   return (s.spec.ports ?? []).map((p: Loose) => ({ port: p.port, target: p.targetPort ?? p.port }));

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { handOver, runPod } from "../container-run.js";
+import { runPod } from "../container-run.js";
 import type { LaunchContext, Launched, Launcher } from "../launcher.js";
 import { dropTo, waitForPort } from "../process.js";
 import { dataOf } from "../rendered.js";
@@ -51,7 +51,6 @@ async function start(c: LaunchContext): Promise<Launched> {
     user,
   });
   await waitForPort(cache.proc, cachePort, c.timeoutMs, c.signal);
-  await handOver(path.join(c.dir, "cache"), user);
   for (const service of ["xcache", "xcache-headless"]) {
     c.services.serve({ service, port: 1094, local: cachePort });
   }

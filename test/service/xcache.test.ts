@@ -1,0 +1,95 @@
+/**
+ * xcache-read against the real servers: Debian's xrootd runs the umbrella's rendered xcache pod
+ * (cache) and the xcache chart in origin mode (the data origin). Passes on the real pair; fails,
+ * saying why, when the origin is down, on a wrong port, and when it hangs past its timeout.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { ServiceAccess } from "../../src/e2e/checks/check.js";
+import { parseCinfo, xcacheRead } from "../../src/e2e/checks/xcache.js";
+import { runChecks } from "../../src/e2e/run/checks.js";
+import { xcacheLauncher } from "../../src/e2e/service/launchers/xcache.js";
+import { startTier, type TestTier } from "../support/service-tier.js";
+import { describeWithRealCharts } from "../support/upstream-mirror.js";
+
+const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 60_000 };
+
+describeWithRealCharts(
+  "xcache-read against Debian's xrootd running the rendered chart",
+  ["helm", "xrootd", "xrdcp", "xrdfs", "xrdpfc_print"],
+  () => {
+    let t: TestTier;
+    beforeAll(async () => {
+      t = await startTier([xcacheLauncher]);
+    }, 180_000);
+    afterAll(() => t?.close());
+
+    it("starts the cache from the rendered pod and records the XRootD that answered", () => {
+      const c = t.components[0];
+      expect(c?.status, c?.reason).toBe("passed");
+      expect(c?.software?.[0]?.answered).toMatch(/^5\.\d+\.\d+/);
+    });
+
+    it("passes: the origin's bytes through the cache, the second read from the cache", async () => {
+      const [r] = await runChecks([xcacheRead], t.target(), env);
+      expect(r?.status, `${r?.reason}\n${r?.evidence.join("\n")}`).toBe("passed");
+      expect(r?.evidence.join("\n")).toMatch(
+        /after the second read: 2 accesses, complete, last access fetched 0 kB/,
+      );
+    });
+
+    it("fails on a wrong port, naming the address", async () => {
+      const services: ServiceAccess = {
+        ...t.tier.services,
+        via: "local process",
+        reach: async (s, ns) => ({ name: `${s}.${ns}.svc`, host: "127.0.0.1", port: 9 }),
+        lookup: (h) => t.tier.services.lookup(h),
+        wiring: () => t.tier.services.wiring(),
+        params: (c) => t.tier.services.params(c),
+      };
+      const [r] = await runChecks([xcacheRead], t.target({ services }), env);
+      expect(r?.status).toBe("failed");
+      expect(r?.reason).toMatch(/xrdcp root:\/\/127\.0\.0\.1:9\/\/.* failed/);
+    });
+
+    it("fails within its timeout when the check hangs", async () => {
+      const services: ServiceAccess = {
+        via: "local process",
+        reach: () => new Promise(() => {}),
+        lookup: () => undefined,
+        wiring: () => t.tier.services.wiring(),
+        params: (c) => t.tier.services.params(c),
+      };
+      const t0 = Date.now();
+      const [r] = await runChecks([xcacheRead], t.target({ services }), {
+        ...env,
+        timeoutMs: 1_000,
+      });
+      expect(r?.status).toBe("failed");
+      expect(r?.reason).toBe("timed out after 1s");
+      expect(Date.now() - t0).toBeLessThan(5_000);
+    });
+
+    it("fails when the origin is down", async () => {
+      const p = await t.tier.services.params("xcache");
+      t.tier.services.setParams("xcache", { file: "/store/other.txt" });
+      const origin = t.tier.processes.find((x) => x.spec.name === "origin");
+      await origin?.stop();
+      const [r] = await runChecks([xcacheRead], t.target(), env);
+      t.tier.services.setParams("xcache", { file: p.file as string });
+      expect(r?.status).toBe("failed");
+      expect(r?.reason).toMatch(/xrdcp root:\/\/127\.0\.0\.1:\d+\/\/store\/other\.txt failed/);
+    });
+
+    it("parses xrdpfc_print's access records", () => {
+      const text = [
+        "file_size 0 kB, buffer_size 1024 kB, n_blocks 1, n_downloaded 1, state complete [100.000%]",
+        "Access records (N_acc_total=2):",
+        "Record Attach         Detach         Duration     N_ios N_mrg    B_hit[kB]   B_miss[kB] B_bypass[kB]",
+        "1      261201:161910  261201:161910  0:00:00          1     0            0         2048            0",
+        "2      261201:161911  261201:161911  0:00:00          1     0         2048            0            0",
+      ].join("\n");
+      expect(parseCinfo(text)).toEqual({ accesses: 2, complete: true, lastMissedKb: 0 });
+      expect(parseCinfo("")).toEqual({ accesses: 0, complete: false, lastMissedKb: 0 });
+    });
+  },
+);

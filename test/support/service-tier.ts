@@ -1,0 +1,89 @@
+/**
+ * One service tier per test file: the real umbrella (dependencies from the upstream mirror, or
+ * the repositories when allowed) rendered with a profile, the given launchers started from it,
+ * and a check target on the local processes. Tests stop a server or point a check elsewhere
+ * to see it fail, against the same real servers.
+ */
+import { chartDeps } from "../../src/actions/chart-deps.js";
+import type { CheckTarget, ServiceAccess } from "../../src/e2e/checks/check.js";
+import type { ComponentResult } from "../../src/e2e/results/model.js";
+import type { Launcher } from "../../src/e2e/service/launcher.js";
+import { SHARED_LAUNCHERS } from "../../src/e2e/service/launchers/index.js";
+import {
+  type RenderedRelease,
+  renderProjectChart,
+  renderRelease,
+} from "../../src/e2e/service/render.js";
+import { ServiceTier } from "../../src/e2e/service/tier.js";
+import { openUmbrella, selectProfiles, type UmbrellaProfile } from "../../src/helm/umbrella.js";
+import { openHelm } from "../../src/tools/helm.js";
+import { createRealProject, type RealProject } from "./real-project.js";
+import { realChartsArgs } from "./upstream-mirror.js";
+
+/** A started tier. */
+export interface TestTier {
+  project: RealProject;
+  tier: ServiceTier;
+  rendered: RenderedRelease;
+  components: ComponentResult[];
+  /** A check target on the tier; `services` replaced when given (a wrong port, say). */
+  target(o?: { services?: ServiceAccess; signal?: AbortSignal }): CheckTarget;
+  close(): Promise<void>;
+}
+
+/** Starts `launchers` from the real umbrella rendered with `profile` (default ci). */
+export async function startTier(
+  launchers: readonly Launcher[],
+  o: { profile?: string; timeoutMs?: number; edit?: (r: RenderedRelease) => void } = {},
+): Promise<TestTier> {
+  const project = await createRealProject();
+  const args = await realChartsArgs();
+  await chartDeps(project.ctx, args[1] ? { mirror: args[1] } : {});
+  const u = await openUmbrella(project.ctx, {});
+  const [profile] = selectProfiles(u, o.profile ?? "ci") as [UmbrellaProfile];
+  const helm = openHelm(project.ctx, "v4");
+  const namespace = "shoppe-test";
+  const kubeVersion = u.stack.kubernetes.versions.at(-1)?.version as string;
+  const rendered = await renderRelease(u, profile, helm, { namespace, kubeVersion });
+  o.edit?.(rendered);
+  const ac = new AbortController();
+  const tier = new ServiceTier({
+    ...rendered,
+    profile: profile.name,
+    root: project.root,
+    runner: project.ctx.runner,
+    envPath: project.ctx.env.PATH ?? "",
+    renderChart: (chart, r) => renderProjectChart(helm, project.root, chart, { ...r, namespace }),
+    launchers,
+    shared: SHARED_LAUNCHERS,
+    timeoutMs: o.timeoutMs ?? 120_000,
+    signal: ac.signal,
+  });
+  let components: ComponentResult[] = [];
+  try {
+    components = await tier.launch(launchers.map((l) => l.component));
+  } catch (err) {
+    await tier.stop();
+    await project.close();
+    throw err;
+  }
+  return {
+    project,
+    tier,
+    rendered,
+    components,
+    target: (t = {}) => ({
+      namespace,
+      release: rendered.release,
+      endpointsConfigMap: `${rendered.release}-endpoints`,
+      services: t.services ?? tier.services,
+      runner: project.ctx.runner,
+      signal: t.signal ?? AbortSignal.timeout(60_000),
+    }),
+    async close() {
+      ac.abort();
+      await tier.stop();
+      await project.close();
+    },
+  };
+}
