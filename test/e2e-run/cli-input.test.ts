@@ -52,16 +52,16 @@ describe("shoppe e2e run: bad input", () => {
 
   it("a Kubernetes version stack.yaml does not list, or --matrix with --kube-version", async () => {
     expect(await refused(["e2e", "run", "--provider", "kind", "--kube-version", "1.99.0"])).toBe(
-      "error: Kubernetes 1.99.0 is not a version stack.yaml supports (1.34.13, 1.35.4)",
+      "error: Kubernetes 1.99.0 is not a version stack.yaml supports (1.34.11, 1.35.8)",
     );
     expect(
-      await refused(["e2e", "run", "--provider", "kind", "--matrix", "--kube-version", "1.35.4"]),
+      await refused(["e2e", "run", "--provider", "kind", "--matrix", "--kube-version", "1.35.8"]),
     ).toBe("error: --kube-version and --matrix exclude each other; pass one");
   });
 
   it("a version kind cannot run: no node image pinned by digest", async () => {
-    expect(await refused(["e2e", "run", "--provider", "kind", "--kube-version", "1.35.4"])).toBe(
-      "error: failed to run Kubernetes 1.35.4 on the kind provider: no kind node image is pinned for Kubernetes 1.35.4 (stack.yaml kubernetes.versions[].kindNodeImage, kindest/node:v1.35.4@sha256:… from kind's release notes)",
+    expect(await refused(["e2e", "run", "--provider", "kind", "--kube-version", "1.35.8"])).toBe(
+      "error: failed to run Kubernetes 1.35.8 on the kind provider: no kind node image is pinned for Kubernetes 1.35.8 (stack.yaml kubernetes.versions[].kindNodeImage, kindest/node:v1.35.8@sha256:… from kind's release notes)",
     );
   });
 
@@ -86,10 +86,10 @@ describe("shoppe e2e run: bad input", () => {
         "--kubeconfig",
         "nowhere.yaml",
         "--kube-version",
-        "1.35.4",
+        "1.35.8",
       ]),
     ).toMatch(
-      /^error: failed to run Kubernetes 1\.35\.4 on the existing provider: failed to read the kubeconfig .*nowhere\.yaml: no such file/,
+      /^error: failed to run Kubernetes 1\.35\.8 on the existing provider: failed to read the kubeconfig .*nowhere\.yaml: no such file/,
     );
   });
 
@@ -118,16 +118,16 @@ describeWithTools(
   ["kube-apiserver", "etcd", "kwok", "kube-controller-manager", "kube-scheduler"],
   () => {
     it("a version the detected provider cannot run: without a container engine, detection picks kwok", async () => {
-      expect(await refused(["e2e", "run", "--kube-version", "1.34.13"])).toMatch(
-        /^error: failed to run Kubernetes 1\.34\.13 on the kwok provider: /,
+      expect(await refused(["e2e", "run", "--kube-version", "1.34.11"])).toMatch(
+        /^error: failed to run Kubernetes 1\.34\.11 on the kwok provider: /,
       );
     });
 
     it("a version the kwok control plane is not built at", async () => {
       expect(
-        await refused(["e2e", "run", "--provider", "kwok", "--kube-version", "1.34.13"]),
+        await refused(["e2e", "run", "--provider", "kwok", "--kube-version", "1.34.11"]),
       ).toMatch(
-        /^error: failed to run Kubernetes 1\.34\.13 on the kwok provider: the kwok control plane is built at v1\.35\.4 \(KUBE_VERSION/,
+        /^error: failed to run Kubernetes 1\.34\.11 on the kwok provider: the kwok control plane is built at v1\.35\.8 \(KUBE_VERSION/,
       );
     });
 
@@ -155,7 +155,7 @@ describe("shoppe e2e matrix", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       provider: "kind",
-      include: ["1.34.13", "1.35.4"].map((v) => ({
+      include: ["1.34.11", "1.35.8"].map((v) => ({
         kubernetes: v,
         runnable: false,
         reason: `no kind node image is pinned for Kubernetes ${v} (stack.yaml kubernetes.versions[].kindNodeImage, kindest/node:v${v}@sha256:… from kind's release notes)`,

@@ -143,7 +143,7 @@ describe("the level of a change", () => {
       appVersion: { from: "2026.10.08.3", to: "2026.11.08.0" },
     });
     expect(levelReasons(d).map((r) => `${r.level}: ${r.why}`)).toEqual([
-      "major: Kubernetes 1.34.13 dropped",
+      "major: Kubernetes 1.34.11 dropped",
       "minor: coffea-casa upgraded a minor step 2026.1008.3 → 2026.1108.0",
     ]);
   });

@@ -47,7 +47,7 @@ describeWithUpstream(
     let helm: Helm;
     let casaRepo: string;
     let work: Awaited<ReturnType<typeof tempDir>>;
-    const release = { releaseName: "fac", namespace: "lab", kubeVersion: "1.35.4" };
+    const release = { releaseName: "fac", namespace: "lab", kubeVersion: "1.35.8" };
     const ci = () => path.join(project.chartDir, "ci", "ci-values.yaml");
     const production = () => path.join(project.chartDir, "ci", "production-values.yaml");
     const template = (o: { values?: string[]; set?: Record<string, string> } = {}) =>
@@ -291,7 +291,7 @@ describeWithUpstream(
         );
         // And the pinned chart (z2jh 4.4.x) renders none.
         const pinned = objects(await template());
-        expect(findRemovedApis(pinned as never, "1.37.2")).toEqual([]);
+        expect(findRemovedApis(pinned as never, "1.37.0")).toEqual([]);
       } finally {
         await old.close();
         await mirror.remove();

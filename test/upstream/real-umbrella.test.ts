@@ -22,7 +22,7 @@ import {
 } from "../support/upstream-mirror.js";
 
 const env = { PATH: toolPath() };
-const KUBE_VERSIONS = ["1.34.13", "1.35.4", "1.36.6", "1.37.2"];
+const KUBE_VERSIONS = ["1.34.11", "1.35.8", "1.36.4", "1.37.0"];
 
 interface K8sObject {
   kind: string;
@@ -132,7 +132,7 @@ describeWithRealCharts(
 
     it("publishes endpoints that name Services and ports the real charts create", async () => {
       const r = await runCli(
-        ["--json", "chart", "template", "-p", "ci", "--kube-version", "1.35.4"],
+        ["--json", "chart", "template", "-p", "ci", "--kube-version", "1.35.8"],
         project.root,
         env,
       );
@@ -141,7 +141,7 @@ describeWithRealCharts(
         releaseName: "fac",
         namespace: "lab",
         valuesFiles: [`${project.chartDir}/ci/ci-values.yaml`],
-        kubeVersion: "1.35.4",
+        kubeVersion: "1.35.8",
       });
       const objs = parseAllDocuments(text)
         .map((d) => d.toJS() as K8sObject | null)
@@ -176,7 +176,7 @@ describeWithRealCharts(
       const base = {
         releaseName: "fac",
         namespace: "lab",
-        kubeVersion: "1.35.4",
+        kubeVersion: "1.35.8",
         valuesFiles: [path.join(project.chartDir, "ci", "ci-values.yaml")],
         set: { "components.xcache.enabled": "false" },
       };
