@@ -2,7 +2,8 @@
 # The service tier's live checks, driven by curl and xrdcp: the peer of the check suite in
 # bench/service-tier.bench.ts. Same operations, same Host names (curl --resolve), no
 # evidence kept. Inputs (environment): NS, XCACHE, ORIGIN, FILE, CACHE_DATA, MLFLOW, TRITON,
-# HUB, HUB_TOKEN (loopback ports and the tier's parameters); exits non-zero on any failure.
+# HUB, HUB_TOKEN, SERVICEX (loopback ports and the tier's parameters); exits non-zero on any
+# failure.
 set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,3 +47,15 @@ c "${a[@]}" -X POST "$h/users/$u/server" >/dev/null
 until c "${a[@]}" "$h/users/$u" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["servers"].get("",{}).get("ready") else 1)'; do sleep 0.3; done
 c "${a[@]}" -X DELETE "$h/users/$u/server" >/dev/null || true
 c "${a[@]}" -X DELETE "$h/users/$u" >/dev/null || true
+
+# ServiceX: its API and about page; one raw-uproot request over a one-file list, read back,
+# its transformer Deployment read through the app, and cancelled.
+s="http://127.0.0.1:$SERVICEX/servicex"
+c "$s" | grep -q '"uproot-raw"'
+c "http://127.0.0.1:$SERVICEX/about" | grep -q 'ServiceX version: servicex-'
+q='[{"treename": "events", "filter_name": ["x"]}]'
+body=$(python3 -c 'import json,sys; print(json.dumps({"title": "bench", "file-list": ["root://xcache:1094//store/bench.root"], "selection": sys.argv[1], "codegen": "uproot-raw", "result-destination": "object-store", "result-format": "parquet"}))' "$q")
+id=$(c -X POST "$s/transformation" -H 'content-type: application/json' -d "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["request_id"])')
+c "$s/transformation/$id" | grep -q '"files": 1'
+c "$s/transformation/$id/deployment-status" >/dev/null
+c "$s/transformation/$id/cancel" >/dev/null

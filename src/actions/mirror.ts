@@ -3,8 +3,8 @@
  * its chart repositories cannot be reached. Every HTTP chart archive (first-party charts live
  * in the project) with an index.yaml per repository folder holding the pinned entries as
  * published, mirror.yaml (docs/mirrors.md), and images.txt: every image the umbrella deploys
- * under every profile, rendered from the new mirror itself, plus every image stack.yaml pins,
- * one reference per line for an image-sync tool. The directory follows the ownership rule
+ * under every profile, rendered from the new mirror itself, plus every image stack.yaml pins
+ * (the kind node images included), one reference per line for an image-sync tool. The directory follows the ownership rule
  * (missing, empty, or carrying `.shoppe-mirror.json`) and is written aside, then renamed.
  */
 import { cp, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
@@ -22,7 +22,7 @@ import {
   type Umbrella,
   type UmbrellaOptions,
 } from "../helm/umbrella.js";
-import { formatImageRef, pinnedRef } from "../inspect/image-ref.js";
+import { formatImageRef, parseImageRef, pinnedRef } from "../inspect/image-ref.js";
 import { deployedImages } from "../inspect/images.js";
 import {
   fillFromMirror,
@@ -65,7 +65,10 @@ export interface MirrorCreateResult {
   images: string[];
 }
 
-/** Deployed (every profile, rendered from the new mirror) and pinned images, sorted, unique. */
+/**
+ * Deployed (every profile, rendered from the new mirror) and pinned images, kind node images
+ * included, sorted, unique.
+ */
 async function imagesOf(
   ctx: Context,
   u: Umbrella,
@@ -99,7 +102,11 @@ async function imagesOf(
     const pinned = Object.values(u.stack.components).flatMap((c) =>
       c.images.map((img) => formatImageRef(pinnedRef(img))),
     );
-    return [...new Set([...deployed, ...pinned])].sort();
+    // The e2e tier's kind clusters run these, so a site without Docker Hub needs them too.
+    const nodeImages = u.stack.kubernetes.versions.flatMap((k) =>
+      k.kindNodeImage ? [formatImageRef(parseImageRef(k.kindNodeImage))] : [],
+    );
+    return [...new Set([...deployed, ...pinned, ...nodeImages])].sort();
   } finally {
     await rm(copy, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import semver from "semver";
 import { parse } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import type { Context } from "../context.js";
 import { fileDigest } from "../e2e/run/facts.js";
 import { loadStack } from "../manifest/load.js";

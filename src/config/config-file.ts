@@ -4,7 +4,7 @@
  * misspelt key is an error with `file:line:col`. Relative paths in it are relative to the file.
  */
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError, type SourcePosition } from "../errors.js";
 import { parseYamlFile } from "../manifest/parse.js";
 import { issuesToDiagnostics } from "../manifest/schema-issues.js";

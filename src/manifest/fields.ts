@@ -3,7 +3,7 @@
  * one-line and multi-line text, versions, ids and names. schema.ts composes them.
  */
 import semver from "semver";
-import { z } from "zod";
+import * as z from "zod";
 import { type Format, IMAGE_TAG, SEMVER } from "./formats.js";
 import { quote } from "./text.js";
 

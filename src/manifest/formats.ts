@@ -19,6 +19,9 @@ const HOST = `(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9A-Fa-f:.]+\\])`;
 const URL_TAIL = "(?:/[A-Za-z0-9\\-._~!$&'()*+,;=:@%/?#]*)?";
 const LOOPBACK = "(?:127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\])";
 
+/** A registry as image references name one: a dot, a port or localhost tells it from a path. */
+const REGISTRY = `(?:(?:${LABEL}(?:\\.${LABEL})+|localhost|\\[[0-9A-Fa-f:.]+\\])(?::${PORT})?|${LABEL}:${PORT})`;
+
 const full = (source: string) => new RegExp(`^(?:${source})$`, "u");
 
 /** Why a URL-like value is not a URL with a host, for the explanations below. */
@@ -87,11 +90,16 @@ export const KUBE_VERSION: Format = {
     `${quote(v)} is not a Kubernetes version (expected MAJOR.MINOR.PATCH such as 1.35.4, no leading v or zeros)`,
 };
 
-/** A kind node image, pinned by digest. */
+/**
+ * A kind node image, pinned by digest; a registry may come first (a site's copy of kind's
+ * images, the same digests), and the repository stays kindest/node.
+ */
 export const KIND_NODE_IMAGE: Format = {
-  pattern: full("kindest/node:v1\\.(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)@sha256:[a-f0-9]{64}"),
+  pattern: full(
+    `(?:${REGISTRY}/)?kindest/node:v1\\.(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)@sha256:[a-f0-9]{64}`,
+  ),
   explain: (v) =>
-    `${quote(v)} must be kindest/node:v<version>@sha256:<digest> (node images are pinned by digest)`,
+    `${quote(v)} must be kindest/node:v<version>@sha256:<digest> (node images are pinned by digest; a registry holding a copy may come first: registry.example/kindest/node:…)`,
 };
 
 const DOMAIN_PART = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";

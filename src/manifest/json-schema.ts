@@ -1,5 +1,5 @@
 /** The JSON Schema of stack.yaml, derived from the zod model so the two cannot drift. */
-import { z } from "zod";
+import * as z from "zod";
 import { StackSchema } from "./schema.js";
 
 /** Where the committed schema lives, relative to the project root. */

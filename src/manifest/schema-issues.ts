@@ -2,7 +2,7 @@
  * Turns zod issues into diagnostics with positions and messages a manifest author reads
  * ("is required", "unknown key \"foo\"") rather than validator jargon.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Diagnostic } from "../errors.js";
 import { type DocPath, formatPath, type PositionedDocument } from "./positions.js";
 import { quote } from "./text.js";

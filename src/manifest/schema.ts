@@ -4,7 +4,7 @@
  * when the committed schema is stale. Semantic rules that a schema cannot express live in
  * rules/. String fields (formats, text, names) are in fields.ts and formats.ts.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   chartName,
   componentId,
@@ -199,7 +199,7 @@ const KubernetesVersion = z
     kindNodeImage: formatted(KIND_NODE_IMAGE)
       .optional()
       .describe(
-        "kind node image for this version, pinned by digest (kindest/node:vX.Y.Z@sha256:…)",
+        "kind node image for this version, pinned by digest (kindest/node:vX.Y.Z@sha256:…, or a copy in another registry: registry.example/kindest/node:vX.Y.Z@sha256:…)",
       ),
   })
   .describe("A supported Kubernetes version");

@@ -6,7 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { type Diagnostic, InputError } from "../errors.js";
 import { sameRepositoryUrl } from "../helm/repositories.js";
 import { parseYamlFile } from "../manifest/parse.js";

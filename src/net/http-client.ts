@@ -8,7 +8,7 @@
 import type { Logger } from "../log.js";
 import { FetchError } from "./fetch-error.js";
 import { createLimiter, type Limiter } from "./limiter.js";
-import { type Agents, createAgents, exchange } from "./transport.js";
+import { type Agents, createAgents, exchange, type ResponseHeaders } from "./transport.js";
 
 /** How requests behave. */
 export interface HttpSettings {
@@ -39,7 +39,7 @@ export const DEFAULT_HTTP: HttpSettings = {
 export interface HttpResponse {
   url: string;
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Buffer;
 }
 

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import type { ArtifactHubChange } from "../chart/chart-yaml.js";
 import { InputError } from "../errors.js";
 import { parseYamlFile, parseYamlText } from "../manifest/parse.js";

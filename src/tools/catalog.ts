@@ -95,8 +95,15 @@ export const TOOLS: readonly ToolSpec[] = [
     name: "postgresql",
     binary: "psql",
     purpose:
-      "the service tier's PostgreSQL (Debian postgresql-15; its server runs from /usr/lib/postgresql/15/bin)",
+      "the service tier's PostgreSQL (MLflow's and ServiceX's databases; Debian postgresql-15, its server runs from /usr/lib/postgresql/15/bin)",
     source: { kind: "debian", package: "postgresql-15", versionArgs: ["--version"] },
+  },
+  {
+    name: "rabbitmq",
+    binary: "rabbitmqctl",
+    purpose:
+      "ServiceX's message broker in the service tier (Debian rabbitmq-server; the server runs from /usr/lib/rabbitmq/bin)",
+    source: { kind: "debian", package: "rabbitmq-server", versionArgs: ["version"] },
   },
   {
     name: "xrdcp",

@@ -4,7 +4,12 @@
  * not describe the current pins is stale. Also merges the two for --update-lock, keeping a
  * locked digest that this run could not check rather than forgetting it.
  */
-import type { LockedChartEntry, LockedImageEntry, StackLock } from "./lock.js";
+import type {
+  LockedChartEntry,
+  LockedImageEntry,
+  LockedNodeImageEntry,
+  StackLock,
+} from "./lock.js";
 import type { Problem } from "./problems.js";
 
 /** The artefact name used in problems for a locked chart. */
@@ -15,6 +20,16 @@ export function chartArtefact(c: LockedChartEntry): string {
 /** The artefact name used in problems for a locked image. */
 export function imageArtefact(i: LockedImageEntry): string {
   return `image ${i.name} ${i.image}`;
+}
+
+/** Who a node image's problems belong to: the Kubernetes version it runs. */
+export function nodeImageComponent(version: string): string {
+  return `kubernetes ${version}`;
+}
+
+/** The artefact name used in problems for a kind node image. */
+export function nodeImageArtefact(image: string): string {
+  return `kind node image ${image}`;
 }
 
 const FIX = "run shoppe verify --update-lock after checking the change";
@@ -30,7 +45,7 @@ function samePin(a: LockedChartEntry, b: LockedChartEntry): boolean {
 
 /** Problems of `now` against the lock `before`. */
 export function driftProblems(before: StackLock, now: StackLock): Problem[] {
-  const out: Problem[] = [];
+  const out = nodeImageProblems(before.kubernetes ?? [], now.kubernetes ?? []);
   for (const [component, cur] of Object.entries(now.components)) {
     const old = before.components[component];
     const stale = (artefact: string, message: string) =>
@@ -89,6 +104,40 @@ export function driftProblems(before: StackLock, now: StackLock): Problem[] {
   return out;
 }
 
+/** Node image problems, one line per Kubernetes version. */
+function nodeImageProblems(
+  before: readonly LockedNodeImageEntry[],
+  now: readonly LockedNodeImageEntry[],
+): Problem[] {
+  const out: Problem[] = [];
+  const stale = (n: LockedNodeImageEntry, message: string) =>
+    out.push({
+      component: nodeImageComponent(n.version),
+      artefact: nodeImageArtefact(n.image),
+      kind: "stale-lock",
+      message: `${message}; ${FIX}`,
+    });
+  for (const cur of now) {
+    const locked = before.find((n) => n.version === cur.version);
+    if (!locked || locked.image !== cur.image) {
+      stale(cur, locked ? `stack.lock locks ${locked.image}` : "stack.lock has no entry for it");
+    } else if (locked.digest && cur.digest && locked.digest !== cur.digest) {
+      out.push({
+        component: nodeImageComponent(cur.version),
+        artefact: nodeImageArtefact(cur.image),
+        kind: "drift",
+        message: `the registry now serves ${cur.digest}; stack.lock has ${locked.digest}`,
+      });
+    }
+  }
+  for (const locked of before) {
+    if (!now.some((n) => n.version === locked.version)) {
+      stale(locked, "stack.yaml no longer pins it");
+    }
+  }
+  return out;
+}
+
 /** The lock to write: `now`, except that an unchecked pin keeps the digest locked before. */
 export function mergeLock(before: StackLock | undefined, now: StackLock): StackLock {
   if (!before) return now;
@@ -106,5 +155,9 @@ export function mergeLock(before: StackLock | undefined, now: StackLock): StackL
       return [id, { ...(chart ? { chart } : {}), images }];
     }),
   );
-  return { ...now, components };
+  const kubernetes = now.kubernetes?.map((cur) => {
+    const locked = before.kubernetes?.find((n) => n.version === cur.version);
+    return cur.unresolved && locked?.digest && locked.image === cur.image ? locked : cur;
+  });
+  return { ...now, ...(kubernetes ? { kubernetes } : {}), components };
 }

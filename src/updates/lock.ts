@@ -1,14 +1,15 @@
 /**
- * stack.lock: what every pin of stack.yaml resolved to when `shoppe verify` last wrote it. One
- * zod model gives the types, the strict reader and schema/stack-lock.schema.json. The file is
- * deterministic: stack.yaml's order, no timestamps, and an artefact that could not be resolved
- * carries the reason instead of a digest (never an invented one).
+ * stack.lock: what every pin of stack.yaml (charts, images, kind node images) resolved to when
+ * `shoppe verify` last wrote it. One zod model gives the types, the strict reader and
+ * schema/stack-lock.schema.json. The file is deterministic: stack.yaml's order, no timestamps,
+ * and an artefact that could not be resolved carries the reason instead of a digest (never an
+ * invented one).
  */
 import { stringify } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../errors.js";
 import { COMPONENT_ID } from "../manifest/fields.js";
-import { DIGEST } from "../manifest/formats.js";
+import { DIGEST, KUBE_VERSION } from "../manifest/formats.js";
 import { parseYamlFile } from "../manifest/parse.js";
 import { issuesToDiagnostics } from "../manifest/schema-issues.js";
 
@@ -58,11 +59,35 @@ const LockedImage = z
   })
   .describe("An image pin");
 
+/** The kind node image pinned for a Kubernetes version, and what its registry serves for it. */
+const LockedNodeImage = z
+  .strictObject({
+    version: z.string().regex(KUBE_VERSION.pattern).describe("The Kubernetes version"),
+    image: z
+      .string()
+      .min(1)
+      .describe("registry/kindest/node:vX.Y.Z@sha256:…, as stack.yaml pins it (registry included)"),
+    digest: digest
+      .optional()
+      .describe("Digest of the manifest or index the registry serves for the pinned digest"),
+    mediaType: z.string().min(1).optional(),
+    platforms: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("os/arch[/variant] the node image is published for"),
+    unresolved: reason.optional(),
+  })
+  .describe("A kind node image pin (kubernetes.versions[].kindNodeImage)");
+
 /** The whole lock. */
 export const LockSchema = z
   .strictObject({
     apiVersion: z.literal("shoppe.coffea-casa.io/v1alpha1"),
     kind: z.literal("StackLock"),
+    kubernetes: z
+      .array(LockedNodeImage)
+      .optional()
+      .describe("Per Kubernetes version with a kind node image, in stack.yaml's order"),
     components: z
       .record(
         z.string().regex(COMPONENT_ID),
@@ -78,12 +103,15 @@ export type StackLock = z.infer<typeof LockSchema>;
 export type LockedChartEntry = z.infer<typeof LockedChart>;
 /** A locked image. */
 export type LockedImageEntry = z.infer<typeof LockedImage>;
+/** A locked kind node image. */
+export type LockedNodeImageEntry = z.infer<typeof LockedNodeImage>;
 
 const HEADER = `# yaml-language-server: $schema=./${LOCK_SCHEMA_FILE}
-# Written by \`shoppe verify\` from stack.yaml: the digest every pinned chart and image resolved
-# to. \`shoppe verify\` fails when a tag now points to other bytes; after a deliberate change
-# run \`shoppe verify --update-lock\`. An artefact that could not be checked where the lock was
-# written carries \`unresolved:\` with the reason instead of a digest. Do not edit by hand.
+# Written by \`shoppe verify\` from stack.yaml: the digest every pinned chart, image and kind
+# node image resolved to. \`shoppe verify\` fails when a tag now points to other bytes; after a
+# deliberate change run \`shoppe verify --update-lock\`. An artefact that could not be checked
+# where the lock was written carries \`unresolved:\` with the reason instead of a digest. Do not
+# edit by hand.
 `;
 
 /** The lock's text: header, then the model's keys in its order. */

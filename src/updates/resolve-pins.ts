@@ -22,7 +22,7 @@ export interface Resolved<T> {
 }
 
 /** Why a failed request leaves the artefact unresolved, or that it is missing. */
-function classify(err: unknown): { missing: boolean; reason: string } {
+export function classify(err: unknown): { missing: boolean; reason: string } {
   if (!(err instanceof FetchError)) throw err;
   return { missing: err.failure === "not-found", reason: err.reason };
 }

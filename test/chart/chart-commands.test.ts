@@ -148,7 +148,9 @@ describeWithRealCharts(
           "triton", // fullnameOverride
         ],
         StatefulSet: [
-          `${release}-rabbitmq`, // Bitnami RabbitMQ; PostgreSQL only with postgres.enabled
+          // Bitnami PostgreSQL (postgres.enabled: ServiceX never migrates SQLite) and RabbitMQ.
+          `${release}-postgresql`,
+          `${release}-rabbitmq`,
           "user-placeholder", // z2jh scheduling.userPlaceholder (replicas 0)
           "xcache", // fullnameOverride
         ],

@@ -40,22 +40,29 @@ describeWithRealCharts(
       const r = await images(project.ctx);
       expect(r.drift).toBe(false);
       const [ci, production] = r.profiles;
-      expect(ci?.kubeVersion).toBe("1.37.2"); // the newest supported version
+      expect(ci?.kubeVersion).toBe("1.37.0"); // the newest supported version
       // ServiceX's did finders wait for their source with app.checksImage (the stack pins
-      // ncsa/checks:1.0.0, written without registry); the app waits for PostgreSQL with it
-      // only when postgres.enabled, which production sets.
+      // ncsa/checks:1.0.0, written without registry), and the app waits for PostgreSQL with it
+      // (postgres.enabled: both profiles, SQLite is never migrated).
       const checks = ci?.deployed.find((d) => d.image === "ncsa/checks:1.0.0");
       expect(checks?.canonical).toBe("docker.io/ncsa/checks:1.0.0");
       expect(checks?.pinnedBy).toEqual(["servicex.checks"]);
-      expect(checks?.uses).toEqual(
-        ["cernopendata", "xrootd"].map((f) => ({
+      expect(checks?.uses).toEqual([
+        {
+          component: "servicex",
+          object: `Deployment/${app("servicex-app")}`,
+          container: "check-postgresql",
+          list: "initContainers",
+          path: "spec.template.spec.initContainers[0]",
+        },
+        ...["cernopendata", "xrootd"].map((f) => ({
           component: "servicex",
           object: `Deployment/${app(`did-finder-${f}`)}`,
           container: "check-url",
           list: "initContainers",
           path: "spec.template.spec.initContainers[0]",
         })),
-      );
+      ]);
       expect(
         production?.deployed
           .find((d) => d.image === "ncsa/checks:1.0.0")
@@ -77,7 +84,7 @@ describeWithRealCharts(
         // Only production's image pullers and user-scheduler run these.
         "coffea-casa.notebook": "elsewhere",
         "coffea-casa.user-scheduler": "elsewhere",
-        "servicex.postgresql": "elsewhere",
+        "servicex.postgresql": "deployed",
         "coffea-casa.hub": "deployed",
         "mlflow.server": "deployed",
       });
@@ -115,6 +122,7 @@ describeWithRealCharts(
         [
           "busybox:1.36.1",
           [
+            `Deployment/${app("servicex-app")}`,
             `Deployment/${app("did-finder-cernopendata")}`,
             `Deployment/${app("did-finder-xrootd")}`,
           ],
@@ -179,12 +187,13 @@ describeWithRealCharts(
           memory: { requests: 256 * Mi, limits: Gi },
           storage: 0,
         },
-        // app, 6 code generators, 2 did finders, MinIO, RabbitMQ; only the app asks (ci:
-        // 50m/256Mi); persistence off for RabbitMQ and MinIO.
+        // app, 6 code generators, 2 did finders, MinIO, RabbitMQ, PostgreSQL; the app (ci:
+        // 50m/256Mi) and PostgreSQL (ServiceX's default 250m, Bitnami's 256Mi) ask;
+        // persistence off for RabbitMQ, MinIO and PostgreSQL.
         servicex: {
-          pods: 11,
-          cpu: { requests: 0.05, limits: 0 },
-          memory: { requests: 256 * Mi, limits: 0 },
+          pods: 12,
+          cpu: { requests: 0.3, limits: 0 },
+          memory: { requests: 512 * Mi, limits: 0 },
           storage: 0,
         },
         // The larger of the model-init container (chart: 50m/64Mi, limit 256Mi) and the server
@@ -204,9 +213,9 @@ describeWithRealCharts(
         },
       });
       expect(amounts(ci?.total as never)).toEqual({
-        pods: 16,
-        cpu: { requests: 0.14, limits: 0 },
-        memory: { requests: 864 * Mi, limits: 4.5 * Gi },
+        pods: 17,
+        cpu: { requests: 0.39, limits: 0 },
+        memory: { requests: 1120 * Mi, limits: 4.5 * Gi },
         storage: 0,
       });
       expect(ci?.total.gpus).toBe(0);

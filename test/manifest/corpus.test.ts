@@ -148,6 +148,9 @@ const EXPECTED: Record<string, string[]> = {
   "invalid-kind-node-image": [
     '10:22: kubernetes.versions[1].kindNodeImage: "kindest/node:v1.35.4" must be kindest/node:v<version>@sha256:<digest>',
   ],
+  "invalid-kind-node-image-version": [
+    "10:22: kubernetes.versions[1].kindNodeImage: node image is for v1.35.3 but the entry is for 1.35.4",
+  ],
   "invalid-kube-version-duplicate": [
     "10:16: kubernetes.versions[2].version: Kubernetes 1.35 is listed twice (also versions[1])",
   ],

@@ -85,6 +85,11 @@ describeWithUpstream("mirror create (real stack)", ["helm", "helm3"], () => {
         "nvcr.io/nvidia/tritonserver:26.07-py3",
       ]),
     );
+    // The kind node images too, by digest: the e2e tier's clusters run them.
+    const nodeImages = images.filter((i) => i.startsWith("docker.io/kindest/node:"));
+    expect(nodeImages).toHaveLength(4);
+    for (const i of nodeImages)
+      expect(i).toMatch(/^docker\.io\/kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
     // Deterministic: writing it again over itself gives the same bytes.
     const first = await snapshotTree(site);
     expect((await runCli(["mirror", "create", "site-mirror"], project.root, env)).code).toBe(0);

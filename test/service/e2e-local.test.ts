@@ -2,7 +2,7 @@
  * `shoppe e2e run --provider local` on the real umbrella, through the CLI: every component with
  * a launcher starts from the rendered chart (in parallel), every check runs against the real
  * servers, everything stops, and the results (valid against the committed schema) say tier
- * `service`, what answered beside each pin, and what did not run. With `--upgrade-from` on the
+ * `service`, what answered beside each pin, and each stand-in as one. With `--upgrade-from` on the
  * production profile, MLflow's run written before the upgrade is read after it.
  */
 import { execFileSync } from "node:child_process";
@@ -25,6 +25,13 @@ const TOOLS = [
   "jupyterhub",
   "configurable-http-proxy",
   "psql",
+  "servicex-gunicorn",
+  "servicex-codegen-gunicorn",
+  "servicex-client-python",
+  "moto_server",
+  "rabbitmq-server",
+  "kube-apiserver",
+  "kwok",
 ];
 
 describeWithRealCharts(
@@ -77,7 +84,7 @@ describeWithRealCharts(
         realControlPlane: false,
       });
       const byId = Object.fromEntries(res.components.map((c) => [c.id, c]));
-      for (const id of ["xcache", "mlflow", "triton", "coffea-casa"]) {
+      for (const id of ["xcache", "mlflow", "triton", "coffea-casa", "servicex"]) {
         expect(byId[id]?.status, `${id}: ${byId[id]?.reason}`).toBe("passed");
         expect(byId[id]?.software?.length, id).toBeGreaterThan(0);
       }
@@ -87,13 +94,17 @@ describeWithRealCharts(
         match: true,
       });
       expect(byId.triton?.software?.[0]).toMatchObject({ pinned: "2.71.0", match: false });
-      // ServiceX has no launcher yet: recorded as not run, which fails the run; never passed.
-      expect(byId.servicex).toMatchObject({
-        status: "not-run",
-        reason: "the service tier has no launcher for this component",
-      });
-      expect(res.status).toBe("failed");
-      expect(ci.code).toBe(1);
+      // ServiceX's API server is the real one at the pin; its object store and its transformer
+      // pods are stand-ins, each named as one.
+      const servicex = byId.servicex?.software ?? [];
+      expect(servicex[0]).toMatchObject({ pinned: "1.5.3", answered: "1.5.3", match: true });
+      expect(servicex[0]?.standIn).toBeUndefined();
+      expect(servicex.filter((s) => s.standIn).map((s) => s.name.split(" ")[0])).toEqual([
+        "moto",
+        "transformers",
+      ]);
+      expect(res.status, ci.stderr).toBe("passed");
+      expect(ci.code).toBe(0);
     });
 
     it("runs every check against the real servers: the live ones pass, the API ones are skipped", () => {
@@ -103,6 +114,8 @@ describeWithRealCharts(
         "mlflow-tracking",
         "triton-inference",
         "jupyterhub-spawn",
+        "servicex-transform",
+        "wiring-answers",
       ]) {
         expect(checks[name]?.status, `${name}: ${checks[name]?.reason}`).toBe("passed");
       }
@@ -110,10 +123,8 @@ describeWithRealCharts(
         status: "skipped",
         reason: "no Kubernetes API: the service tier runs no cluster",
       });
-      // SERVICEX_HOST has no server: the wiring check names it.
-      expect(checks["wiring-answers"]?.status).toBe("failed");
-      expect(checks["wiring-answers"]?.reason).toBe(
-        "SERVICEX_HOST: no local process serves Service coffea-shoppe-servicex-app",
+      expect(checks["wiring-answers"]?.evidence.join("\n")).toMatch(
+        /SERVICEX_HOST=http:\/\/coffea-shoppe-servicex-app\.shoppe-e2e-[0-9a-f]+\.svc:8000: HTTP \d+ from 127\.0\.0\.1:\d+/,
       );
     });
 
@@ -122,7 +133,7 @@ describeWithRealCharts(
         .flatMap((c) => c.workloads)
         .map((w) => Number(/pid (\d+)/.exec(w.detail)?.[1]))
         .filter((pid) => pid > 0);
-      expect(pids.length).toBeGreaterThanOrEqual(6);
+      expect(pids.length).toBeGreaterThanOrEqual(12);
       const alive = pids.filter((pid) => {
         try {
           process.kill(pid, 0);

@@ -16,6 +16,7 @@ import {
 } from "../../src/e2e/service/render.js";
 import { ServiceTier } from "../../src/e2e/service/tier.js";
 import { openUmbrella, selectProfiles, type UmbrellaProfile } from "../../src/helm/umbrella.js";
+import { loadMirror } from "../../src/mirror/mirror-file.js";
 import { openHelm } from "../../src/tools/helm.js";
 import { createRealProject, type RealProject } from "./real-project.js";
 import { realChartsArgs } from "./upstream-mirror.js";
@@ -58,6 +59,8 @@ export async function startTier(
     shared: SHARED_LAUNCHERS,
     timeoutMs: o.timeoutMs ?? 120_000,
     signal: ac.signal,
+    mirror: args[1] ? await loadMirror(args[1]) : undefined,
+    provider: project.ctx,
   });
   let components: ComponentResult[] = [];
   try {

@@ -37,7 +37,7 @@ export const UPSTREAM_SOURCE = path.resolve(
 );
 
 /** Bump when the recipe below changes, so cached mirrors are rebuilt. */
-const RECIPE = "derived upstream mirror 3";
+const RECIPE = "derived upstream mirror 4";
 
 /**
  * The Coffea-Casa stand-in for the pinned 2026.1008.3: its chart source at the newest tag here,
@@ -137,7 +137,7 @@ async function cacheKey(): Promise<string> {
   const h = createHash("sha256").update(RECIPE);
   const inputs = [
     ...(await filesUnder(path.join(UPSTREAM_SOURCE, "charts"))),
-    path.join(UPSTREAM_SOURCE, "git", "coffea-casa.git"),
+    ...(await filesUnder(path.join(UPSTREAM_SOURCE, "git"))),
   ];
   for (const f of inputs) {
     const st = await stat(f);
@@ -146,10 +146,12 @@ async function cacheKey(): Promise<string> {
   return h.digest("hex").slice(0, 16);
 }
 
-/** mirror.yaml of the shared source, as data. */
-async function sourceFolders(): Promise<{ url: string; path: string }[]> {
+/** mirror.yaml of the shared source, as data: its chart folders, or its git sources. */
+async function sourceFolders(
+  list: "charts" | "git" = "charts",
+): Promise<{ url: string; path: string }[]> {
   const doc = parseDocument(await readFile(path.join(UPSTREAM_SOURCE, "mirror.yaml"), "utf8"));
-  return (doc.toJS() as { charts: { url: string; path: string }[] }).charts;
+  return (doc.toJS() as Record<string, { url: string; path: string }[] | undefined>)[list] ?? [];
 }
 
 /** The reason recorded for a chart packaged from source (its PACKAGED-FROM-SOURCE line). */
@@ -238,6 +240,12 @@ async function build(dir: string): Promise<void> {
       await chmod(to, 0o644); // the source is read-only; copies are edited by failure tests
     }
   }
+  // The upstream git sources (ServiceX's server, which the service tier checks out), as they are.
+  const git = await sourceFolders("git");
+  for (const g of git) {
+    await mkdir(path.dirname(path.join(dir, g.path)), { recursive: true });
+    await copyFile(path.join(UPSTREAM_SOURCE, g.path), path.join(dir, g.path));
+  }
   const casaFolder = folders.find((f) => f.url.includes("coffea-casa"));
   const mlflowFolder = folders.find((f) => f.url.includes("community-charts"));
   if (!casaFolder || !mlflowFolder) throw new Error("the shared mirror.yaml changed its folders");
@@ -261,7 +269,7 @@ async function build(dir: string): Promise<void> {
   const head = "# Derived from the shared upstream mirror by test/support/upstream-mirror.ts.\n";
   await writeFile(
     path.join(dir, "mirror.yaml"),
-    `${head}${stringify({ charts: folders, substitutes })}`,
+    `${head}${stringify({ charts: folders, git, substitutes })}`,
   );
 }
 

@@ -97,6 +97,9 @@ describe("kind config", () => {
   it("reads the Kubernetes version of a node image pinned by digest, and nothing else", () => {
     expect(nodeImageVersion(IMAGE)).toBe("v1.35.4");
     expect(nodeImageVersion("kindest/node:v1.35.4")).toBeUndefined();
+    // A site's copy of kind's images, in its own registry, is the same image.
+    expect(nodeImageVersion(`registry.example:5000/${IMAGE}`)).toBe("v1.35.4");
+    expect(nodeImageVersion(`registry.example/other/${IMAGE}`)).toBeUndefined();
   });
 });
 

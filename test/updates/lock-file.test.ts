@@ -2,7 +2,8 @@
  * stack.lock: its JSON Schema is generated from the zod model and committed fresh; the lock
  * committed for the default stack is exactly what `shoppe verify --offline --mirror
  * ../shared/upstream --update-lock` writes, with the chart digests the real published indexes
- * give and every image marked unresolved (no registry is reachable here), never invented.
+ * give and every image and kind node image marked unresolved (no registry is reachable here),
+ * never invented.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -46,7 +47,7 @@ describe("schema/stack-lock.schema.json", () => {
       await writeFile(file, committed().replace("kind: StackLock", "kind: StackLock\nextra: 1"));
       const err = await readLock(file, "stack.lock").catch((e) => e);
       expect(err.message).toMatch(/^failed to load stack\.lock: not a valid lock file/);
-      expect(err.diagnostics[0].position).toMatchObject({ line: 8, col: 1 });
+      expect(err.diagnostics[0].position).toMatchObject({ line: 9, col: 1 });
     } finally {
       await dir.remove();
     }
@@ -99,6 +100,20 @@ describeWithUpstream("the committed stack.lock", [], () => {
         unresolved: "not checked: --offline sends no request",
       });
     }
+    // Every kind node image stack.yaml pins, by its Kubernetes version, unresolved as well:
+    // the corroborated digests of docs/stack.md are not confirmed by a registry here.
+    const stack = parse(readFileSync(path.join(ROOT, "stack.yaml"), "utf8"));
+    const pinned = stack.kubernetes.versions.filter(
+      (k: { kindNodeImage?: string }) => k.kindNodeImage,
+    );
+    expect(pinned.length).toBeGreaterThan(0);
+    expect(lock.kubernetes).toEqual(
+      pinned.map((k: { version: string; kindNodeImage: string }) => ({
+        version: k.version,
+        image: `docker.io/${k.kindNodeImage}`,
+        unresolved: "not checked: --offline sends no request",
+      })),
+    );
   });
 
   it("passes verify offline against the mirror with nothing but unresolved images", async () => {

@@ -25,6 +25,8 @@ import { describeWithUpstream, UPSTREAM_SOURCE } from "../support/upstream-mirro
 
 const AMD64: Platform = { os: "linux", architecture: "amd64" };
 const ARM64: Platform = { os: "linux", architecture: "arm64" };
+/** A digest no registry holds. */
+const NEVER = `sha256:${"0".repeat(64)}`;
 
 describeWithUpstream(
   "shoppe verify against authenticated registries",
@@ -77,6 +79,9 @@ describeWithUpstream(
       );
       return { ...r, out: r.stdout ? JSON.parse(r.stdout) : undefined };
     };
+    /** The pin of a node image pushed to `reg`: its reference by digest. */
+    const nodeImage = (reg: AuthRegistry, tag: string) =>
+      `${reg.registry.host}/kindest/node:${tag}@${built.get(`${reg.registry.host}/kindest/node:${tag}`)?.digest}`;
     const lines = (out: {
       problems: { component: string; artefact: string; kind: string; message: string }[];
     }) => out.problems.map((p) => `${p.component}: ${p.artefact}: ${p.kind}: ${p.message}`);
@@ -99,6 +104,9 @@ describeWithUpstream(
       await push(token, "jupyterhub/k8s-hub", "4.4.1", "hub", [AMD64, ARM64]);
       await push(basic, "sslhep/servicex_app", "v1.5.3", "app", [AMD64]);
       await push(token, "nvidia/tritonserver", "26.07-py3", "triton", [AMD64]);
+      // kind node images, pinned by digest: one per Kubernetes version, on either registry.
+      await push(token, "kindest/node", "v1.35.8", "node 1.35.8", [AMD64, ARM64]);
+      await push(basic, "kindest/node", "v1.36.4", "node 1.36.4", [AMD64]);
       const h = await serverHelm();
       await token.login(h.helm);
       await token.registry.push(
@@ -137,6 +145,17 @@ describeWithUpstream(
         ];
         c.xcache.images = [];
         c.mlflow.images = [];
+        s.kubernetes = {
+          versions: [
+            { version: "1.34.11" },
+            { version: "1.35.8", kindNodeImage: nodeImage(token, "v1.35.8") },
+            { version: "1.36.4", kindNodeImage: nodeImage(basic, "v1.36.4") },
+            {
+              version: "1.37.0",
+              kindNodeImage: `${token.registry.host}/kindest/node:v1.37.0@${NEVER}`,
+            },
+          ],
+        };
       });
     });
     afterAll(async () => {
@@ -152,6 +171,7 @@ describeWithUpstream(
       const b = (ref: string) => built.get(ref) as BuiltImage;
       const [th, bh] = [token.registry.host, basic.registry.host];
       expect(lines(r.out)).toEqual([
+        `kubernetes 1.37.0: kind node image ${th}/kindest/node:v1.37.0@${NEVER}: missing: HTTP 404 (not found): MANIFEST_UNKNOWN`,
         `servicex: image checks ${bh}/ncsa/checks:1.0.0: missing: HTTP 404 (not found): MANIFEST_UNKNOWN`,
         `triton: image server ${th}/nvidia/tritonserver:26.07-py3: platform: linux/arm64 is declared in stack.yaml but not published (published: linux/amd64)`,
       ]);
@@ -186,6 +206,28 @@ describeWithUpstream(
         image: `${bh}/ncsa/checks:1.0.0`,
         unresolved: "HTTP 404 (not found): MANIFEST_UNKNOWN",
       });
+      // Node images: one entry per Kubernetes version that pins one, in stack.yaml's order.
+      expect(lock.kubernetes).toEqual([
+        {
+          version: "1.35.8",
+          image: nodeImage(token, "v1.35.8"),
+          digest: b(`${th}/kindest/node:v1.35.8`).digest,
+          mediaType: "application/vnd.oci.image.index.v1+json",
+          platforms: ["linux/amd64", "linux/arm64"],
+        },
+        {
+          version: "1.36.4",
+          image: nodeImage(basic, "v1.36.4"),
+          digest: b(`${bh}/kindest/node:v1.36.4`).digest,
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          platforms: ["linux/amd64"],
+        },
+        {
+          version: "1.37.0",
+          image: `${th}/kindest/node:v1.37.0@${NEVER}`,
+          unresolved: "HTTP 404 (not found): MANIFEST_UNKNOWN",
+        },
+      ]);
       expect(lock.components.xcache.chart).toEqual({
         path: "charts/xcache",
         name: "xcache",
@@ -229,6 +271,45 @@ describeWithUpstream(
       );
       await verify(["--update-lock"]);
       expect(lines((await verify()).out).filter((l) => l.includes(": drift:"))).toEqual([]);
+    });
+
+    it("checks a kind node image by its digest: a re-pushed tag is not drift, a deleted one is missing, a new pin a stale lock", async () => {
+      const [th, bh] = [token.registry.host, basic.registry.host];
+      const pinned = built.get(`${th}/kindest/node:v1.35.8`) as BuiltImage;
+      const moved = await push(token, "kindest/node", "v1.35.8", "node rebuilt", [AMD64, ARM64]);
+      expect(moved.digest).not.toBe(pinned.digest);
+      const human = await runCli(["verify", "--registry-auth", authFile], project.root);
+      expect(human.stdout).toMatch(
+        /│ kubernetes 1\.35\.8 +│ kind node image +│ .*kindest\/node:v1\.35\.8@sha256:.*│ linux\/amd64, linux\/arm64 +│/,
+      );
+      expect(human.stdout.split("\n").filter((l) => l.startsWith("kubernetes "))).toEqual([
+        `kubernetes 1.37.0: kind node image ${th}/kindest/node:v1.37.0@${NEVER}: missing: HTTP 404 (not found): MANIFEST_UNKNOWN`,
+      ]);
+
+      const node = built.get(`${bh}/kindest/node:v1.36.4`) as BuiltImage;
+      const auth = `Basic ${Buffer.from(`${basic.user}:${basic.password}`).toString("base64")}`;
+      const del = await fetch(`http://${bh}/v2/kindest/node/manifests/${node.digest}`, {
+        method: "DELETE",
+        headers: { authorization: auth },
+      });
+      expect(del.status).toBe(202);
+      expect(lines((await verify()).out)).toContain(
+        `kubernetes 1.36.4: kind node image ${nodeImage(basic, "v1.36.4")}: missing: HTTP 404 (not found)`,
+      );
+      await push(basic, "kindest/node", "v1.36.4", "node 1.36.4", [AMD64]); // the same bytes again
+
+      const file = path.join(project.root, "stack.yaml");
+      const original = await readFile(file, "utf8");
+      await writeFile(file, original.replace(pinned.digest, moved.digest));
+      try {
+        // What the registries answer comes first, then how the lock compares.
+        expect(lines((await verify()).out).filter((l) => l.startsWith("kubernetes 1.3"))).toEqual([
+          `kubernetes 1.37.0: kind node image ${th}/kindest/node:v1.37.0@${NEVER}: missing: HTTP 404 (not found): MANIFEST_UNKNOWN`,
+          `kubernetes 1.35.8: kind node image ${th}/kindest/node:v1.35.8@${moved.digest}: stale-lock: stack.lock locks ${th}/kindest/node:v1.35.8@${pinned.digest}; run shoppe verify --update-lock after checking the change`,
+        ]);
+      } finally {
+        await writeFile(file, original);
+      }
     });
 
     it("reports an image that vanished from the registry", async () => {

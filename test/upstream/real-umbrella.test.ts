@@ -103,11 +103,10 @@ describeWithRealCharts(
       expect(status("coffea-casa.worker")).toBe("runtime");
       expect(status("servicex.transformer-atlas-r22")).toBe("referenced");
       expect(status("servicex.checks")).toBe("deployed");
-      // PostgreSQL only runs in production; under ci it is used elsewhere, not drift.
+      // ServiceX's PostgreSQL runs in both profiles (the ci profile cannot use SQLite).
       const ci = out.profiles[0];
       expect(ci.pins.find((p: { name: string }) => p.name === "postgresql")).toMatchObject({
-        status: "elsewhere",
-        where: ["profile production"],
+        status: "deployed",
       });
     });
 

@@ -1,4 +1,4 @@
-/** `shoppe verify`: every pinned chart and image exists; stack.lock records their digests. */
+/** `shoppe verify`: every pinned chart, image and node image exists; stack.lock records their digests. */
 import type { Command } from "commander";
 import type { VerifyResult } from "../../actions/verify.js";
 import { formatProblem } from "../../updates/problems.js";
@@ -14,8 +14,16 @@ function short(digest: string | undefined): string {
   return digest ? `${digest.slice(0, 19)}…` : "";
 }
 
+function platforms(entry: { platforms?: string[] }): string {
+  return (entry.platforms ?? []).join(", ");
+}
+
 function human(r: VerifyResult): string {
   const rows: string[][] = [];
+  for (const n of r.resolved.kubernetes ?? []) {
+    const state = n.digest ? short(n.digest) : `unresolved: ${n.unresolved}`;
+    rows.push([`kubernetes ${n.version}`, "kind node image", n.image, state, platforms(n)]);
+  }
   for (const [id, c] of Object.entries(r.resolved.components)) {
     if (c.chart) {
       const what = c.chart.path ? "first-party chart" : "chart";
@@ -28,7 +36,7 @@ function human(r: VerifyResult): string {
     }
     for (const i of c.images) {
       const state = i.digest ? short(i.digest) : `unresolved: ${i.unresolved}`;
-      rows.push([id, `image ${i.name}`, i.image, state, (i.platforms ?? []).join(", ")]);
+      rows.push([id, `image ${i.name}`, i.image, state, platforms(i)]);
     }
   }
   const lines = [renderTable(["component", "artefact", "pin", "digest", "platforms"], rows)];
@@ -51,7 +59,7 @@ export function register(program: Command, kit: Kit): void {
     "read the chart repositories it stands for from this mirror (their published digests)",
   )
     .description(
-      "check that every pinned chart and image exists (digests, image platforms); write stack.lock, or fail on drift from it",
+      "check that every pinned chart, image and kind node image exists (digests, image platforms); write stack.lock, or fail on drift from it",
     )
     .option("--lock <path>", "lock file (default stack.lock beside the manifest)")
     .option("--update-lock", "rewrite the lock from this run instead of comparing with it")

@@ -73,6 +73,28 @@ export class LocalServices implements ServiceAccess {
     return { name: `${service}.${namespace}.svc`, host: LOOPBACK, port: local };
   }
 
+  /**
+   * `text` (a configuration file) with every address of a served Service port (`svc:port`,
+   * `svc.<ns>:port`, `svc.<ns>.svc:port`, `…svc.cluster.local:port`) moved to its loopback
+   * port: for servers that resolve names themselves and cannot use the checks' lookup. Only
+   * the Services named in `only` when given.
+   */
+  localize(text: string, only?: readonly string[]): string {
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const ns = esc(this.namespace);
+    let out = text;
+    for (const [key, local] of this.ports) {
+      const [service, port] = key.split(":") as [string, string];
+      if (only && !only.includes(service)) continue;
+      const re = new RegExp(
+        `(?<![\\w.-])${esc(service)}(?:\\.${ns}(?:\\.svc(?:\\.cluster\\.local)?)?)?:${port}(?!\\d)`,
+        "g",
+      );
+      out = out.replace(re, `${LOOPBACK}:${local}`);
+    }
+    return out;
+  }
+
   lookup(hostname: string): string | undefined {
     const labels = hostname.replace(/\.$/, "").split(".");
     const service = labels[0] ?? "";

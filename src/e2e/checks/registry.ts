@@ -9,6 +9,7 @@ import { claimsKept } from "./claims-kept.js";
 import { endpointsReady } from "./endpoints-ready.js";
 import { jupyterhubSpawn } from "./jupyterhub.js";
 import { mlflowRunKept, mlflowTracking } from "./mlflow.js";
+import { servicexTransform } from "./servicex.js";
 import { tritonInference } from "./triton.js";
 import { wiringAnswers } from "./wiring-answers.js";
 import { xcacheRead } from "./xcache.js";
@@ -27,6 +28,7 @@ export const CHECKS: CheckRegistry = {
     mlflowTracking,
     tritonInference,
     jupyterhubSpawn,
+    servicexTransform,
     wiringAnswers,
   ],
   upgradeChecks: [claimsKept as UpgradeCheck, mlflowRunKept as UpgradeCheck],

@@ -9,15 +9,13 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { packageRoot } from "../../package-root.js";
 import { httpCall, jsonOf } from "../access/http.js";
 import { type Check, type CheckOutcome, type CheckTarget, servicesOf } from "./check.js";
 import { reachWired } from "./wired.js";
 
 /** The model the project ships (a repository the chart's values can point at). */
-export const MODEL_DIR = path.resolve(
-  import.meta.dirname,
-  "../../../charts/triton/models/shoppe-add",
-);
+export const MODEL_DIR = path.join(packageRoot(), "charts/triton/models/shoppe-add");
 const MODEL = "shoppe-add";
 
 /** shoppe-add's configuration, as the repository API takes it (JSON of config.pbtxt). */

@@ -66,6 +66,9 @@ async function cinfoOf(runner: Runner, file: string, signal: AbortSignal): Promi
   return parseCinfo(r.stdout);
 }
 
+/** How long the first read's blocks may take to show in the .cinfo (see run). */
+const CINFO_WAIT_MS = 15_000;
+
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
 async function run(t: CheckTarget): Promise<CheckOutcome> {
@@ -119,7 +122,13 @@ async function run(t: CheckTarget): Promise<CheckOutcome> {
         reason: `the cache kept no ${p.file}.cinfo: it did not cache the file`,
         evidence,
       };
-    const before = await cinfoOf(t.runner, cinfo, t.signal);
+    // The cache writes blocks and the .cinfo that records them from its own threads after the
+    // client's read returns, so a busy machine sees them late: wait a while, not forever.
+    let before = await cinfoOf(t.runner, cinfo, t.signal);
+    for (const until = Date.now() + CINFO_WAIT_MS; !before.complete && Date.now() < until; ) {
+      await sleep(250, undefined, { signal: t.signal });
+      before = await cinfoOf(t.runner, cinfo, t.signal);
+    }
     evidence.push(
       `${p.file}.cinfo after the first read: ${before.accesses} access(es), ${before.complete ? "every block cached" : "blocks missing"}`,
     );
@@ -140,8 +149,11 @@ async function run(t: CheckTarget): Promise<CheckOutcome> {
     }
     // The cache writes an access record when the file is detached, shortly after the close.
     let info = await cinfoOf(t.runner, cinfo, t.signal);
-    for (let i = 0; i < 25 && info.accesses < before.accesses + 1; i++) {
-      await sleep(200, undefined, { signal: t.signal });
+    for (
+      const until = Date.now() + CINFO_WAIT_MS;
+      info.accesses < before.accesses + 1 && Date.now() < until;
+    ) {
+      await sleep(250, undefined, { signal: t.signal });
       info = await cinfoOf(t.runner, cinfo, t.signal);
     }
     evidence.push(

@@ -6,7 +6,7 @@
  * real containers were seen running, and a check that did not reach its service is `skipped`
  * or `not-run`, never `passed`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Outcome of one component, check or step. */
 export const Status = z

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Context } from "../../context.js";
+import { packageRoot } from "../../package-root.js";
 import { findTool } from "../../tools/catalog.js";
 import type { Helm } from "../../tools/helm.js";
 import { locate } from "../../tools/locate.js";
@@ -42,7 +43,7 @@ const PROVIDER_TOOLS: Record<string, string[]> = {
 /** shoppe's own version, from the package it runs from. */
 async function shoppeVersion(): Promise<string | undefined> {
   try {
-    const pkg = path.resolve(import.meta.dirname, "../../../package.json");
+    const pkg = path.join(packageRoot(), "package.json");
     return (JSON.parse(await readFile(pkg, "utf8")) as { version?: string }).version;
   } catch {
     return undefined;

@@ -5,7 +5,9 @@
  */
 import type { Runner } from "../../exec/runner.js";
 import type { KubeObject } from "../../kube/objects.js";
+import type { Mirror } from "../../mirror/mirror-file.js";
 import type { LocalServices } from "../access/local.js";
+import type { ProviderContext } from "../providers/provider.js";
 import type { LocalProcess, ProcessSpec } from "./process.js";
 
 /** The software that answered for a component (or a part of it), as the results record it. */
@@ -51,13 +53,21 @@ export interface LaunchContext {
     chart: string,
     o: { releaseName: string; valuesFiles?: string[]; set?: Record<string, string> },
   ): Promise<KubeObject[]>;
-  /** Waits for another component's launch (PostgreSQL for MLflow in production). */
-  after(component: string): Promise<void>;
+  /** Waits for a backing service's launch (PostgreSQL for MLflow in production); what it started. */
+  after(component: string): Promise<Launched>;
+  /** The run's mirror (`--mirror`), where upstream sources (`git:`) are found; absent without one. */
+  mirror?: Mirror | undefined;
+  /** What a local Kubernetes API (the kwok provider) needs; absent where none may be created. */
+  provider?: ProviderContext | undefined;
 }
 
 /** What a launcher started. */
 export interface Launched {
   software: SoftwareRecord[];
+  /** What a backing service tells the launchers that wait for it (a kubeconfig's path). */
+  data?: Record<string, string>;
+  /** Stops what is not a process of the tier (a kwok cluster); the tier calls it at the end. */
+  stop?: () => Promise<void>;
 }
 
 /** Starts one component. */

@@ -91,27 +91,35 @@ function resolveEnv(
   return env;
 }
 
+/** The files of one ConfigMap or Secret volume source (`items` honoured). */
+function sourceFiles(objects: KubeObject[], volume: string, v: Loose): [string, string][] {
+  const ref = v.configMap ?? v.secret;
+  const kind = v.configMap ? "ConfigMap" : "Secret";
+  const name = ref.name ?? ref.secretName;
+  const data = findObject(objects, kind, name) ? dataOf(objects, kind, name) : undefined;
+  if (!data && !ref.optional) {
+    throw new Error(`volume ${volume} names ${kind} ${name}, which the chart does not render`);
+  }
+  const items: { key: string; path: string }[] =
+    ref.items ?? Object.keys(data ?? {}).map((key) => ({ key, path: key }));
+  return items
+    .filter((it) => data?.[it.key] !== undefined)
+    .map((it) => [it.path, data?.[it.key] as string]);
+}
+
 function mountsOf(objects: KubeObject[], spec: Loose, c: Loose): VolumeMount[] {
   const volumes = new Map<string, Loose>((spec.volumes ?? []).map((v: Loose) => [v.name, v]));
   const out: VolumeMount[] = [];
   for (const m of c.volumeMounts ?? []) {
     const v = volumes.get(m.name);
     const mount: VolumeMount = { volume: m.name, mountPath: m.mountPath, subPath: m.subPath };
-    const ref = v?.configMap ?? v?.secret;
-    if (ref) {
-      const kind = v.configMap ? "ConfigMap" : "Secret";
-      const name = ref.name ?? ref.secretName;
-      const data = findObject(objects, kind, name) ? dataOf(objects, kind, name) : undefined;
-      if (!data && !ref.optional) {
-        throw new Error(`volume ${m.name} names ${kind} ${name}, which the chart does not render`);
-      }
-      const items: { key: string; path: string }[] =
-        ref.items ?? Object.keys(data ?? {}).map((key) => ({ key, path: key }));
-      mount.files = new Map(
-        items
-          .filter((it) => data?.[it.key] !== undefined)
-          .map((it) => [it.path, data?.[it.key] as string]),
+    if (v?.configMap || v?.secret) mount.files = new Map(sourceFiles(objects, m.name, v));
+    else if (v?.projected) {
+      // A projected volume merges its ConfigMap and Secret sources (other sources have no files here).
+      const sources: Loose[] = (v.projected.sources ?? []).filter(
+        (x: Loose) => x.configMap || x.secret,
       );
+      mount.files = new Map(sources.flatMap((x) => sourceFiles(objects, m.name, x)));
     }
     out.push(mount);
   }

@@ -19,6 +19,7 @@ import {
   type Umbrella,
   type UmbrellaProfile,
 } from "../../helm/umbrella.js";
+import { loadMirror } from "../../mirror/mirror-file.js";
 import { type Helm, openHelm } from "../../tools/helm.js";
 import type { CheckTarget, UpgradeCheck } from "../checks/check.js";
 import { applicable, CHECKS } from "../checks/registry.js";
@@ -141,6 +142,9 @@ async function runTier(
     timeoutMs: Math.min(o.timeoutMs ?? START_TIMEOUT_MS, START_TIMEOUT_MS),
     signal,
     keep: o.keep ?? false,
+    // ServiceX's source comes from the mirror's git: entries; its transformers need a kwok API.
+    mirror: o.mirror ? await loadMirror(path.resolve(ctx.root, o.mirror), o.mirror) : undefined,
+    provider: ctx,
   });
   const on = Object.entries(enabled)
     .filter(([, v]) => v)

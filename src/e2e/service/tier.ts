@@ -9,9 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import type { Runner } from "../../exec/runner.js";
 import type { KubeObject } from "../../kube/objects.js";
+import type { Mirror } from "../../mirror/mirror-file.js";
 import { locate } from "../../tools/locate.js";
 import { LocalServices } from "../access/local.js";
 import { allocatePorts } from "../providers/common/ports.js";
+import type { ProviderContext } from "../providers/provider.js";
 import type { ComponentResult } from "../results/model.js";
 import type { LaunchContext, Launched, Launcher } from "./launcher.js";
 import { LocalProcess } from "./process.js";
@@ -38,6 +40,10 @@ export interface TierOptions {
   signal: AbortSignal;
   /** Keeps the scratch directory (configuration and logs) after stop. */
   keep?: boolean;
+  /** The run's mirror: upstream sources (ServiceX's) come from its `git:` entries. */
+  mirror?: Mirror | undefined;
+  /** Lets a backing service create a local Kubernetes API (kwok) for ServiceX's transformers. */
+  provider?: ProviderContext | undefined;
 }
 
 /** See the module comment. */
@@ -46,6 +52,8 @@ export class ServiceTier {
   /** Every process started, in order. */
   readonly processes: LocalProcess[] = [];
   private readonly shared = new Map<string, Promise<Launched>>();
+  /** What launchers started besides processes (a kwok cluster), stopped last-first at the end. */
+  private readonly stoppers: (() => Promise<void>)[] = [];
   /** Service ports the backing services serve: they outlive an upgrade. */
   private readonly sharedPorts = new Set<string>();
   private base?: string;
@@ -86,7 +94,9 @@ export class ServiceTier {
         this.processes.push(p);
         return p;
       },
-      after: (name) => this.startShared(name).then(() => undefined),
+      after: (name) => this.startShared(name),
+      mirror: this.o.mirror,
+      provider: this.o.provider,
     };
   }
 
@@ -113,7 +123,9 @@ export class ServiceTier {
     );
     await mkdir(dir, { recursive: true });
     await chmod(dir, 0o755);
-    return l.start(this.context(l.component, dir));
+    const launched = await l.start(this.context(l.component, dir));
+    if (launched.stop) this.stoppers.push(launched.stop);
+    return launched;
   }
 
   /** Starts every launcher of an enabled component at once; one result per component. */
@@ -218,9 +230,11 @@ export class ServiceTier {
     return this.launchAll(enabled);
   }
 
-  /** Stops every process, last started first, and removes the scratch directory. */
+  /** Stops every process, last started first, then the rest (a cluster), and removes the scratch directory. */
   async stop(): Promise<void> {
     await Promise.all([...this.processes].reverse().map((p) => p.stop()));
+    // A stopper that fails (a cluster already gone) must not keep the others from running.
+    for (const stop of this.stoppers.splice(0).reverse()) await stop().catch(() => undefined);
     if (this.base && !this.o.keep) await rm(this.base, { recursive: true, force: true });
   }
 }

@@ -21,7 +21,8 @@ export const kubernetes: Rule = {
           ),
         );
       else seen.set(minor, i);
-      const imageVersion = k.kindNodeImage && /^kindest\/node:v([^@]+)@/.exec(k.kindNodeImage)?.[1];
+      const imageVersion =
+        k.kindNodeImage && /(?:^|\/)kindest\/node:v([^@]+)@/.exec(k.kindNodeImage)?.[1];
       if (imageVersion && imageVersion !== k.version) {
         out.push(
           at(

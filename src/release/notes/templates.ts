@@ -11,9 +11,10 @@ import path from "node:path";
 import { mdCell, mdCode, mdLink, mdText } from "../../chart/escape/markdown.js";
 import { shellWord } from "../../chart/escape/shell.js";
 import { InputError } from "../../errors.js";
+import { packageRoot } from "../../package-root.js";
 
 /** The package's own templates. */
-export const DEFAULT_TEMPLATES = path.resolve(import.meta.dirname, "../../..", "templates");
+export const DEFAULT_TEMPLATES = path.join(packageRoot(), "templates");
 
 /** The templates a release renders. */
 export const TEMPLATE_NAMES = [

@@ -11,7 +11,7 @@ export interface KindConfigOptions {
   name: string;
   /** Nodes in all, the control plane included; default 1. */
   nodes?: number;
-  /** `kindest/node:vX.Y.Z@sha256:…`. */
+  /** `[registry/]kindest/node:vX.Y.Z@sha256:…`. */
   nodeImage: string;
 }
 
@@ -36,7 +36,10 @@ export function kindConfig(o: KindConfigOptions): string {
   });
 }
 
-/** The Kubernetes version a node image is for: `kindest/node:v1.35.4@sha256:…` → `v1.35.4`. */
+/**
+ * The Kubernetes version a node image is for: `kindest/node:v1.35.4@sha256:…` → `v1.35.4`;
+ * a registry holding a copy may come first (`registry.example/kindest/node:v1.35.4@…`).
+ */
 export function nodeImageVersion(image: string): string | undefined {
-  return /^kindest\/node:(v\d+\.\d+\.\d+)@sha256:[a-f0-9]{64}$/.exec(image)?.[1];
+  return /^(?:[^/@]+\/)?kindest\/node:(v\d+\.\d+\.\d+)@sha256:[a-f0-9]{64}$/.exec(image)?.[1];
 }

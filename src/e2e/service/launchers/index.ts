@@ -4,8 +4,10 @@
  */
 import type { Launcher } from "../launcher.js";
 import { jupyterhubLauncher } from "./jupyterhub.js";
+import { kubernetesLauncher } from "./kubernetes.js";
 import { mlflowLauncher } from "./mlflow.js";
 import { postgresqlLauncher } from "./postgresql.js";
+import { servicexLauncher } from "./servicex.js";
 import { tritonLauncher } from "./triton.js";
 import { xcacheLauncher } from "./xcache.js";
 
@@ -15,7 +17,8 @@ export const LAUNCHERS: readonly Launcher[] = [
   mlflowLauncher,
   tritonLauncher,
   jupyterhubLauncher,
+  servicexLauncher,
 ];
 
 /** Backing services launchers ask for by name. */
-export const SHARED_LAUNCHERS: readonly Launcher[] = [postgresqlLauncher];
+export const SHARED_LAUNCHERS: readonly Launcher[] = [postgresqlLauncher, kubernetesLauncher];

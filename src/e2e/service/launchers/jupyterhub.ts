@@ -161,10 +161,12 @@ async function start(c: LaunchContext): Promise<Launched> {
     return a.status === 200 ? jsonOf<{ version: string }>(a, "GET /hub/api").version : undefined;
   };
   await waitForPort(proxy.proc, publicPort, c.timeoutMs, c.signal);
+  // The first answer is the version (asking again gives a busy hub a second chance to miss).
+  let answered: string | undefined;
   await waitUntil(
     hubProc,
     `JupyterHub behind the proxy on port ${publicPort}`,
-    async () => (await api()) !== undefined,
+    async () => (answered = await api()) !== undefined,
     c.timeoutMs,
     c.signal,
   );
@@ -177,7 +179,6 @@ async function start(c: LaunchContext): Promise<Launched> {
     ...(token ? { apiToken: token } : {}),
     ...(pinnedHub ? { hubVersion: pinnedHub } : {}),
   });
-  const answered = await api();
   const chpVersion = (
     await c.runner.run(chp, ["--version"], { timeoutMs: 10_000 }).catch(() => undefined)
   )?.stdout.trim();

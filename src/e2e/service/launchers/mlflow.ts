@@ -52,15 +52,17 @@ async function start(c: LaunchContext): Promise<Launched> {
     });
     return a.status === 200 ? a.text.trim() : undefined;
   };
+  // The first answer is the version: asking again would only give a busy server a second
+  // chance to miss its two seconds.
+  let answered: string | undefined;
   await waitUntil(
     proc,
     `MLflow on port ${port}`,
-    async () => (await version()) !== undefined,
+    async () => (answered = await version()) !== undefined,
     c.timeoutMs,
     c.signal,
   );
   c.services.serve({ service: "mlflow", port: 5000, local: port });
-  const answered = await version();
   return {
     software: [
       {

@@ -45,24 +45,35 @@ export function mlflowDatabase(objects: KubeObject[]): DatabaseWanted | undefine
   };
 }
 
-async function start(c: LaunchContext): Promise<Launched> {
-  const want = mlflowDatabase(c.objects);
-  if (!want) throw new Error("no consumer of PostgreSQL in the rendered chart");
+/** A running PostgreSQL of the tier: its loopback port and the version it reports. */
+export interface LocalPostgres {
+  port: number;
+  version: string;
+}
+
+/**
+ * Starts a PostgreSQL server with a fresh cluster in `dir` (as the `postgres` user when root:
+ * initdb refuses root), superuser `user` with `password`, on a free loopback port, and creates
+ * `database`. Used for the facility's database (MLflow) and for charts' own database pods
+ * (ServiceX's Bitnami PostgreSQL).
+ */
+export async function startPostgres(
+  c: LaunchContext,
+  o: { name: string; dir: string; user: string; password: string; database: string },
+): Promise<LocalPostgres> {
   const user = dropTo("postgres");
-  const data = path.join(c.dir, "data");
+  const data = path.join(o.dir, "data");
   await mkdir(data, { recursive: true });
-  const username = "mlflow";
-  const password = randomBytes(18).toString("base64url");
-  await writeFile(path.join(c.dir, "pwfile"), password, { mode: 0o600 });
-  await handOver(c.dir, user);
+  await writeFile(path.join(o.dir, "pwfile"), o.password, { mode: 0o600 });
+  await handOver(o.dir, user);
   const initdb = [
     `${BIN}/initdb`,
     "-D",
     data,
     "-U",
-    username,
+    o.user,
     "--pwfile",
-    path.join(c.dir, "pwfile"),
+    path.join(o.dir, "pwfile"),
     "-A",
     "scram-sha-256",
   ];
@@ -73,28 +84,42 @@ async function start(c: LaunchContext): Promise<Launched> {
   await c.runner.run(argv[0] as string, argv.slice(1), {
     timeoutMs: c.timeoutMs,
     signal: c.signal,
-    env: { LANG: "C.UTF-8", HOME: c.dir },
+    env: { LANG: "C.UTF-8", HOME: o.dir },
   });
   const [port] = (await c.ports(1)) as [number];
   const proc = c.start({
-    name: "postgres",
+    name: o.name,
     file: `${BIN}/postgres`,
-    args: ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", c.dir],
-    env: { LANG: "C.UTF-8", PATH: `${BIN}:/usr/bin:/bin`, HOME: c.dir },
-    cwd: c.dir,
+    args: ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", o.dir],
+    env: { LANG: "C.UTF-8", PATH: `${BIN}:/usr/bin:/bin`, HOME: o.dir },
+    cwd: o.dir,
     user,
   });
   await waitForPort(proc, port, c.timeoutMs, c.signal);
   await c.runner.run(
     `${BIN}/createdb`,
-    ["-h", "127.0.0.1", "-p", String(port), "-U", username, want.database],
-    {
-      timeoutMs: 30_000,
-      signal: c.signal,
-      env: { PGPASSWORD: password },
-    },
+    ["-h", "127.0.0.1", "-p", String(port), "-U", o.user, o.database],
+    { timeoutMs: 30_000, signal: c.signal, env: { PGPASSWORD: o.password } },
   );
-  c.services.serve({ service: want.service, port: want.port, local: port });
+  const version = (
+    await c.runner.run(`${BIN}/postgres`, ["--version"], { timeoutMs: 10_000 })
+  ).stdout.trim();
+  return { port, version: /(\d+\.\d+)/.exec(version)?.[1] ?? version };
+}
+
+async function start(c: LaunchContext): Promise<Launched> {
+  const want = mlflowDatabase(c.objects);
+  if (!want) throw new Error("no consumer of PostgreSQL in the rendered chart");
+  const username = "mlflow";
+  const password = randomBytes(18).toString("base64url");
+  const pg = await startPostgres(c, {
+    name: "postgres",
+    dir: c.dir,
+    user: username,
+    password,
+    database: want.database,
+  });
+  c.services.serve({ service: want.service, port: want.port, local: pg.port });
   // The Secret a facility creates before installing (the profile names it; the chart does not render it).
   if (!findObject(c.objects, "Secret", want.secret.name)) {
     c.objects.push({
@@ -104,16 +129,13 @@ async function start(c: LaunchContext): Promise<Launched> {
       stringData: { [want.secret.usernameKey]: username, [want.secret.passwordKey]: password },
     });
   }
-  const version = (
-    await c.runner.run(`${BIN}/postgres`, ["--version"], { timeoutMs: 10_000 })
-  ).stdout.trim();
   return {
     software: [
       {
         name: "postgres (Debian postgresql-15), standing for the facility's database",
         pinned: "15.18 (scripts/tool-versions.env)",
-        answered: /(\d+\.\d+)/.exec(version)?.[1],
-        match: /\b15\.18\b/.test(version),
+        answered: pg.version,
+        match: pg.version === "15.18",
       },
     ],
   };

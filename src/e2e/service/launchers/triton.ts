@@ -54,17 +54,19 @@ async function start(c: LaunchContext): Promise<Launched> {
     });
     return a.status === 200 ? jsonOf<{ name: string; version: string }>(a, "GET /v2") : undefined;
   };
+  // The first answer carries the version: asking again would only give a busy server a
+  // second chance to miss its two seconds.
+  let answered: string | undefined;
   await waitUntil(
     proc,
     `Triton on port ${http}`,
-    async () => (await meta()) !== undefined,
+    async () => (answered = (await meta())?.version) !== undefined,
     c.timeoutMs,
     c.signal,
   );
   for (const [i, p] of PORTS.entries()) {
     c.services.serve({ service: "triton", port: p.service, local: ports[i] as number });
   }
-  const answered = (await meta())?.version;
   return {
     software: [
       {
