@@ -166,7 +166,10 @@ async function start(c: LaunchContext): Promise<Launched> {
   await waitUntil(
     hubProc,
     `JupyterHub behind the proxy on port ${publicPort}`,
-    async () => (answered = await api()) !== undefined,
+    async () => {
+      answered = await api();
+      return answered !== undefined;
+    },
     c.timeoutMs,
     c.signal,
   );

@@ -58,7 +58,10 @@ async function start(c: LaunchContext): Promise<Launched> {
   await waitUntil(
     proc,
     `MLflow on port ${port}`,
-    async () => (answered = await version()) !== undefined,
+    async () => {
+      answered = await version();
+      return answered !== undefined;
+    },
     c.timeoutMs,
     c.signal,
   );

@@ -196,7 +196,10 @@ async function start(c: LaunchContext): Promise<Launched> {
   await waitUntil(
     proc,
     `ServiceX on port ${port}`,
-    async () => (answered = await info()) !== undefined,
+    async () => {
+      answered = await info();
+      return answered !== undefined;
+    },
     c.timeoutMs,
     c.signal,
   );

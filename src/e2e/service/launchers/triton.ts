@@ -60,7 +60,10 @@ async function start(c: LaunchContext): Promise<Launched> {
   await waitUntil(
     proc,
     `Triton on port ${http}`,
-    async () => (answered = (await meta())?.version) !== undefined,
+    async () => {
+      answered = (await meta())?.version;
+      return answered !== undefined;
+    },
     c.timeoutMs,
     c.signal,
   );
