@@ -14,6 +14,7 @@ import type { E2eResults } from "../../src/e2e/results/model.js";
 import { runCli } from "../helpers/cli.js";
 import { toolPath } from "../helpers/tools.js";
 import { createRealProject, type RealProject } from "../support/real-project.js";
+import { SERVICEX_TOOLS } from "../support/service-tier.js";
 import { describeWithRealCharts, realChartsArgs } from "../support/upstream-mirror.js";
 
 const TOOLS = [
@@ -25,13 +26,7 @@ const TOOLS = [
   "jupyterhub",
   "configurable-http-proxy",
   "psql",
-  "servicex-gunicorn",
-  "servicex-codegen-gunicorn",
-  "servicex-client-python",
-  "moto_server",
-  "rabbitmq-server",
-  "kube-apiserver",
-  "kwok",
+  ...SERVICEX_TOOLS,
 ];
 
 describeWithRealCharts(

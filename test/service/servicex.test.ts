@@ -11,24 +11,19 @@ import type { ServiceAccess } from "../../src/e2e/checks/check.js";
 import { clientProblem, servicexTransform } from "../../src/e2e/checks/servicex.js";
 import { runChecks } from "../../src/e2e/run/checks.js";
 import { servicexLauncher } from "../../src/e2e/service/launchers/servicex.js";
-import { startTier, type TestTier } from "../support/service-tier.js";
+import {
+  hangingServices,
+  SERVICEX_TOOLS,
+  startTier,
+  type TestTier,
+} from "../support/service-tier.js";
 import { describeWithRealCharts } from "../support/upstream-mirror.js";
 
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 60_000 };
 
 describeWithRealCharts(
   "servicex-transform against ServiceX running the rendered chart",
-  [
-    "helm",
-    "git",
-    "servicex-gunicorn",
-    "servicex-codegen-gunicorn",
-    "servicex-client-python",
-    "moto_server",
-    "rabbitmq-server",
-    "kube-apiserver",
-    "kwok",
-  ],
+  ["helm", ...SERVICEX_TOOLS],
   () => {
     let t: TestTier;
     beforeAll(async () => {
@@ -80,13 +75,7 @@ describeWithRealCharts(
     });
 
     it("fails within its timeout when the check hangs", async () => {
-      const services: ServiceAccess = {
-        via: "local process",
-        reach: () => new Promise(() => {}),
-        lookup: () => undefined,
-        wiring: () => t.tier.services.wiring(),
-        params: (c) => t.tier.services.params(c),
-      };
+      const services = hangingServices(t);
       const t0 = Date.now();
       const [r] = await runChecks([servicexTransform], t.target({ services }), {
         ...env,

@@ -8,7 +8,7 @@ import type { ServiceAccess } from "../../src/e2e/checks/check.js";
 import { parseCinfo, xcacheRead } from "../../src/e2e/checks/xcache.js";
 import { runChecks } from "../../src/e2e/run/checks.js";
 import { xcacheLauncher } from "../../src/e2e/service/launchers/xcache.js";
-import { startTier, type TestTier } from "../support/service-tier.js";
+import { hangingServices, startTier, type TestTier } from "../support/service-tier.js";
 import { describeWithRealCharts } from "../support/upstream-mirror.js";
 
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 60_000 };
@@ -52,13 +52,7 @@ describeWithRealCharts(
     });
 
     it("fails within its timeout when the check hangs", async () => {
-      const services: ServiceAccess = {
-        via: "local process",
-        reach: () => new Promise(() => {}),
-        lookup: () => undefined,
-        wiring: () => t.tier.services.wiring(),
-        params: (c) => t.tier.services.params(c),
-      };
+      const services = hangingServices(t);
       const t0 = Date.now();
       const [r] = await runChecks([xcacheRead], t.target({ services }), {
         ...env,

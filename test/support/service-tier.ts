@@ -90,3 +90,26 @@ export async function startTier(
     },
   };
 }
+
+/** The programs ServiceX's part of the tier runs (its launcher starts all of them). */
+export const SERVICEX_TOOLS = [
+  "git",
+  "servicex-gunicorn",
+  "servicex-codegen-gunicorn",
+  "servicex-client-python",
+  "moto_server",
+  "rabbitmq-server",
+  "kube-apiserver",
+  "kwok",
+];
+
+/** The services of `t` with every connection hanging: a check on them ends only by its timeout. */
+export function hangingServices(t: TestTier): ServiceAccess {
+  return {
+    via: "local process",
+    reach: () => new Promise(() => {}),
+    lookup: () => undefined,
+    wiring: () => t.tier.services.wiring(),
+    params: (c) => t.tier.services.params(c),
+  };
+}
