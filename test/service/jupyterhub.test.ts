@@ -2,8 +2,8 @@
  * jupyterhub-spawn against the real JupyterHub (PyPI, the version z2jh 4.4.0 deploys) behind the
  * real configurable-http-proxy (npm), configured from the rendered hub Secret: passes when a
  * test user's server carries the wired environment; fails when a wiring variable is missing
- * from the chart's singleuser environment (a second hub rendered without it), and once the
- * hub is stopped.
+ * from the chart's singleuser environment (a second hub rendered without it), on a wrong port,
+ * within its timeout when it hangs, and once the hub is stopped.
  */
 
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,7 +12,12 @@ import { jupyterhubSpawn, parseEnv } from "../../src/e2e/checks/jupyterhub.js";
 import { runChecks } from "../../src/e2e/run/checks.js";
 import { jupyterhubLauncher } from "../../src/e2e/service/launchers/jupyterhub.js";
 import type { KubeObject } from "../../src/kube/objects.js";
-import { startTier, type TestTier } from "../support/service-tier.js";
+import {
+  expectBoundedByTimeout,
+  startTier,
+  type TestTier,
+  wrongPortServices,
+} from "../support/service-tier.js";
 import { describeWithRealCharts } from "../support/upstream-mirror.js";
 
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 90_000 };
@@ -63,6 +68,19 @@ describeWithRealCharts(
       const [r] = await runChecks([jupyterhubSpawn], broken.target(), env);
       expect(r?.status).toBe("failed");
       expect(r?.reason).toBe("MLFLOW_TRACKING_URI is missing from the user's environment");
+    });
+
+    it("fails on a wrong port, naming the address", async () => {
+      const services = wrongPortServices(t);
+      const [r] = await runChecks([jupyterhubSpawn], t.target({ services }), env);
+      expect(r?.status).toBe("failed");
+      expect(r?.reason).toMatch(
+        /nothing listens at proxy-public\.shoppe-test\.svc:9 .*connection refused/,
+      );
+    });
+
+    it("fails within its timeout when the check hangs", async () => {
+      await expectBoundedByTimeout(jupyterhubSpawn, t, env);
     });
 
     it("fails once the hub is stopped", async () => {

@@ -2,14 +2,20 @@
  * mlflow-tracking against the real MLflow (PyPI, the chart's appVersion) running the rendered
  * chart's command line: passes through the in-cluster Host name; fails with an actionable
  * reason behind a wrong allowed-hosts setting (a second server whose rendered ConfigMap allows
- * only localhost), on a wrong port, and once the server is stopped.
+ * only localhost), on a wrong port, within its timeout when it hangs, and once the server is
+ * stopped.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mlflowTracking } from "../../src/e2e/checks/mlflow.js";
 import { runChecks } from "../../src/e2e/run/checks.js";
 import { mlflowLauncher } from "../../src/e2e/service/launchers/mlflow.js";
 import type { KubeObject } from "../../src/kube/objects.js";
-import { startTier, type TestTier } from "../support/service-tier.js";
+import {
+  expectBoundedByTimeout,
+  startTier,
+  type TestTier,
+  wrongPortServices,
+} from "../support/service-tier.js";
 import { describeWithRealCharts } from "../support/upstream-mirror.js";
 
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 60_000 };
@@ -59,17 +65,16 @@ describeWithRealCharts(
     });
 
     it("fails on a wrong port", async () => {
-      const services = Object.create(t.tier.services);
-      services.reach = async (s: string, ns: string) => ({
-        name: `${s}.${ns}.svc`,
-        host: "127.0.0.1",
-        port: 9,
-      });
+      const services = wrongPortServices(t);
       const [r] = await runChecks([mlflowTracking], t.target({ services }), env);
       expect(r?.status).toBe("failed");
       expect(r?.reason).toMatch(
         /nothing listens at mlflow\.shoppe-test\.svc:9 .*connection refused/,
       );
+    });
+
+    it("fails within its timeout when the check hangs", async () => {
+      await expectBoundedByTimeout(mlflowTracking, t, env);
     });
 
     it("fails once the server is stopped", async () => {

@@ -1,13 +1,19 @@
 /**
  * triton-inference against the real Triton server (the one PyPI's nvidia-pytriton bundles)
  * running the rendered chart's pod on CPU: passes with the shipped model; fails when the model
- * is not there, and once the server is stopped.
+ * is not there, on a wrong port, within its timeout when it hangs, and once the server is
+ * stopped.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { tritonInference } from "../../src/e2e/checks/triton.js";
 import { runChecks } from "../../src/e2e/run/checks.js";
 import { tritonLauncher } from "../../src/e2e/service/launchers/triton.js";
-import { startTier, type TestTier } from "../support/service-tier.js";
+import {
+  expectBoundedByTimeout,
+  startTier,
+  type TestTier,
+  wrongPortServices,
+} from "../support/service-tier.js";
 import { describeWithRealCharts } from "../support/upstream-mirror.js";
 
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 60_000 };
@@ -52,6 +58,19 @@ describeWithRealCharts(
       expect(r?.reason).toMatch(
         /^model no-such-model is not ready \(HTTP 400.*load it into the model repository$/,
       );
+    });
+
+    it("fails on a wrong port, naming the address", async () => {
+      const services = wrongPortServices(t);
+      const [r] = await runChecks([tritonInference], t.target({ services }), env);
+      expect(r?.status).toBe("failed");
+      expect(r?.reason).toMatch(
+        /nothing listens at triton\.shoppe-test\.svc:9 .*\(connection refused\): is the service running\?/,
+      );
+    });
+
+    it("fails within its timeout when the check hangs", async () => {
+      await expectBoundedByTimeout(tritonInference, t, env);
     });
 
     it("fails once the server is stopped", async () => {

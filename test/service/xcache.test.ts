@@ -4,11 +4,15 @@
  * saying why, when the origin is down, on a wrong port, and when it hangs past its timeout.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { ServiceAccess } from "../../src/e2e/checks/check.js";
 import { parseCinfo, xcacheRead } from "../../src/e2e/checks/xcache.js";
 import { runChecks } from "../../src/e2e/run/checks.js";
 import { xcacheLauncher } from "../../src/e2e/service/launchers/xcache.js";
-import { hangingServices, startTier, type TestTier } from "../support/service-tier.js";
+import {
+  expectBoundedByTimeout,
+  startTier,
+  type TestTier,
+  wrongPortServices,
+} from "../support/service-tier.js";
 import { describeWithRealCharts } from "../support/upstream-mirror.js";
 
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 60_000 };
@@ -38,29 +42,13 @@ describeWithRealCharts(
     });
 
     it("fails on a wrong port, naming the address", async () => {
-      const services: ServiceAccess = {
-        ...t.tier.services,
-        via: "local process",
-        reach: async (s, ns) => ({ name: `${s}.${ns}.svc`, host: "127.0.0.1", port: 9 }),
-        lookup: (h) => t.tier.services.lookup(h),
-        wiring: () => t.tier.services.wiring(),
-        params: (c) => t.tier.services.params(c),
-      };
-      const [r] = await runChecks([xcacheRead], t.target({ services }), env);
+      const [r] = await runChecks([xcacheRead], t.target({ services: wrongPortServices(t) }), env);
       expect(r?.status).toBe("failed");
       expect(r?.reason).toMatch(/xrdcp root:\/\/127\.0\.0\.1:9\/\/.* failed/);
     });
 
     it("fails within its timeout when the check hangs", async () => {
-      const services = hangingServices(t);
-      const t0 = Date.now();
-      const [r] = await runChecks([xcacheRead], t.target({ services }), {
-        ...env,
-        timeoutMs: 1_000,
-      });
-      expect(r?.status).toBe("failed");
-      expect(r?.reason).toBe("timed out after 1s");
-      expect(Date.now() - t0).toBeLessThan(5_000);
+      await expectBoundedByTimeout(xcacheRead, t, env);
     });
 
     it("fails when the origin is down", async () => {

@@ -4,9 +4,12 @@
  * and a check target on the local processes. Tests stop a server or point a check elsewhere
  * to see it fail, against the same real servers.
  */
+
+import { expect } from "vitest";
 import { chartDeps } from "../../src/actions/chart-deps.js";
-import type { CheckTarget, ServiceAccess } from "../../src/e2e/checks/check.js";
+import type { Check, CheckTarget, ServiceAccess } from "../../src/e2e/checks/check.js";
 import type { ComponentResult } from "../../src/e2e/results/model.js";
+import { type CheckEnvironment, runChecks } from "../../src/e2e/run/checks.js";
 import type { Launcher } from "../../src/e2e/service/launcher.js";
 import { SHARED_LAUNCHERS } from "../../src/e2e/service/launchers/index.js";
 import {
@@ -112,4 +115,31 @@ export function hangingServices(t: TestTier): ServiceAccess {
     wiring: () => t.tier.services.wiring(),
     params: (c) => t.tier.services.params(c),
   };
+}
+
+/** The services of `t` reached at loopback port 9, where nothing listens: a wrong port. */
+export function wrongPortServices(t: TestTier): ServiceAccess {
+  return {
+    via: "local process",
+    reach: async (s, ns) => ({ name: `${s}.${ns}.svc`, host: "127.0.0.1", port: 9 }),
+    lookup: (h) => t.tier.services.lookup(h),
+    wiring: () => t.tier.services.wiring(),
+    params: (c) => t.tier.services.params(c),
+  };
+}
+
+/** Runs `check` on hanging services with a 1 s timeout: it fails by that timeout, promptly. */
+export async function expectBoundedByTimeout(
+  check: Check,
+  t: TestTier,
+  env: CheckEnvironment,
+): Promise<void> {
+  const t0 = Date.now();
+  const [r] = await runChecks([check], t.target({ services: hangingServices(t) }), {
+    ...env,
+    timeoutMs: 1_000,
+  });
+  expect(r?.status).toBe("failed");
+  expect(r?.reason).toBe("timed out after 1s");
+  expect(Date.now() - t0).toBeLessThan(5_000);
 }
