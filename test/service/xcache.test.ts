@@ -51,6 +51,16 @@ describeWithRealCharts(
       await expectBoundedByTimeout(xcacheRead, t, env);
     });
 
+    it("fails once the cache is stopped, its origin still up", async () => {
+      await t.tier.processes.find((x) => x.spec.name === "cache")?.stop();
+      const [r] = await runChecks([xcacheRead], t.target(), env);
+      expect(r?.status).toBe("failed");
+      expect(r?.reason).toMatch(
+        // Refused when the check reaches for it, or when it reads through it: a race with the exit.
+        /nothing listens at xcache\.shoppe-test\.svc:\d+ .*connection refused\): is the service running\?|^the read through the cache \(XCACHE_URL=root:\/\/xcache\.shoppe-test\.svc:1094\) failed: xrdcp .* Connection error.*; is XCache running\?$/,
+      );
+    });
+
     it("fails when the origin is down", async () => {
       const p = await t.tier.services.params("xcache");
       t.tier.services.setParams("xcache", { file: "/store/other.txt" });

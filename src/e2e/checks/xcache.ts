@@ -98,7 +98,14 @@ async function run(t: CheckTarget): Promise<CheckOutcome> {
       `origin ${p.origin}/${p.file}: ${direct.length} bytes, sha256 ${sha(direct).slice(0, 16)}…`,
     );
     const url = `root://${cache.reached.host}:${cache.reached.port}//${p.origin}/${p.file}`;
-    const first = await xrdcp(t.runner, url, path.join(tmp, "first"), t.signal);
+    // The origin answered: a read through the cache that cannot connect is the cache's fault.
+    const first = await xrdcp(t.runner, url, path.join(tmp, "first"), t.signal).catch(
+      (err: Error) => {
+        throw new Error(
+          `the read through the cache (${cache.key}=${cache.value}) failed: ${err.message}; is XCache running?`,
+        );
+      },
+    );
     if (sha(first) !== sha(direct)) {
       return {
         status: "failed",
