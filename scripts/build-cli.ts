@@ -14,9 +14,6 @@ import { build, type Metafile } from "esbuild";
 /** Dependencies bundled into the chunks: what `render`, `validate`, `verify` … load at start. */
 export const BUNDLED = ["commander", "picocolors", "zod", "yaml", "ajv", "semver"];
 
-/** Where `shoppe chart package` puts archives by default: dist/ is the build's except this. */
-const KEPT = new Set(["charts"]);
-
 /** Bundles the CLI of the project at `root` into `outdir`; returns esbuild's metafile. */
 export async function buildCli(root: string, outdir: string): Promise<Metafile> {
   const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as {
@@ -44,19 +41,25 @@ export async function buildCli(root: string, outdir: string): Promise<Metafile> 
   return result.metafile;
 }
 
-/** Empties dist/ of earlier builds (either layout), keeping packaged charts. */
-async function clean(dist: string): Promise<void> {
-  const entries = await readdir(dist).catch(() => [] as string[]);
+/**
+ * Removes what earlier builds wrote to dist/: the bundle (dist/cli) and the per-module layout
+ * tsc wrote before it (one entry per entry of src/). Nothing else: dist/charts holds the archives
+ * `shoppe chart package` writes, and dist/ may hold files the build did not make.
+ */
+export async function clean(root: string): Promise<void> {
+  const dist = path.join(root, "dist");
+  const compiled = (await readdir(path.join(root, "src"))).flatMap((e) => {
+    const base = e.replace(/\.ts$/, "");
+    return e.endsWith(".ts") ? [`${base}.js`, `${base}.js.map`, `${base}.d.ts`] : [e];
+  });
   await Promise.all(
-    entries
-      .filter((e) => !KEPT.has(e))
-      .map((e) => rm(path.join(dist, e), { recursive: true, force: true })),
+    ["cli", ...compiled].map((e) => rm(path.join(dist, e), { recursive: true, force: true })),
   );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = path.resolve(import.meta.dirname, "..");
-  await clean(path.join(root, "dist"));
+  await clean(root);
   const meta = await buildCli(root, path.join(root, "dist", "cli"));
   process.stderr.write(
     `built dist/cli: ${Object.keys(meta.outputs).filter((o) => o.endsWith(".js")).length} files\n`,

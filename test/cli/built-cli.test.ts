@@ -6,11 +6,11 @@
  * schemas) or loads a lazy chunk, comparing each with the same command from the sources.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLED, buildCli } from "../../scripts/build-cli.js";
+import { BUNDLED, buildCli, clean } from "../../scripts/build-cli.js";
 import { runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/tools.js";
 
@@ -89,5 +89,26 @@ describe("the built CLI (esbuild bundle)", () => {
     expect(built.code).not.toBe(0);
     expect(built.stderr).toContain(`${bad}:3:`);
     expect(built.stderr).toBe(sources.stderr);
+  });
+
+  it("cleans only what builds wrote to dist/: packaged charts and foreign files stay", async () => {
+    const root = path.join(dir, "clean");
+    await mkdir(path.join(root, "src", "chart"), { recursive: true });
+    await writeFile(path.join(root, "src", "errors.ts"), "");
+    for (const d of ["cli/chunks", "chart", "charts"]) {
+      await mkdir(path.join(root, "dist", d), { recursive: true });
+    }
+    for (const f of [
+      "errors.js",
+      "errors.js.map",
+      "errors.d.ts",
+      "charts/x-0.1.0.tgz",
+      "notes.txt",
+    ]) {
+      await writeFile(path.join(root, "dist", f), "");
+    }
+    await clean(root);
+    expect((await readdir(path.join(root, "dist"))).sort()).toEqual(["charts", "notes.txt"]);
+    expect(await readdir(path.join(root, "dist", "charts"))).toEqual(["x-0.1.0.tgz"]);
   });
 });

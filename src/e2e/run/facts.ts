@@ -7,11 +7,14 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Context } from "../../context.js";
+import type { Umbrella } from "../../helm/umbrella.js";
 import { packageRoot } from "../../package-root.js";
 import { findTool } from "../../tools/catalog.js";
 import type { Helm } from "../../tools/helm.js";
 import { locate } from "../../tools/locate.js";
 import { readToolVersion } from "../../tools/version.js";
+import type { E2eResults } from "../results/model.js";
+import type { BuiltDependencies } from "./prepare.js";
 
 /** `sha256:<hex>` of a file's bytes. */
 export async function fileDigest(file: string): Promise<string> {
@@ -68,4 +71,43 @@ export async function toolVersions(
     if (v) out[name] = v;
   }
   return out;
+}
+
+/**
+ * What every results file records of the release under test, whichever tier ran it: the
+ * stack file and its digest, the chart and each dependency (a substitute named as one), the
+ * project's git state and the versions of the tools `provider` runs.
+ */
+export async function releaseFacts(
+  ctx: Pick<Context, "root" | "runner" | "env">,
+  file: string,
+  u: Umbrella,
+  deps: BuiltDependencies,
+  helm: Helm,
+  provider: string,
+): Promise<Pick<E2eResults, "stack" | "chart" | "git" | "tools">> {
+  const git = await gitState(ctx);
+  const substitutes = new Map(deps.substitutions.map((s) => [s.component, s.reason]));
+  return {
+    stack: {
+      file,
+      digest: await fileDigest(path.resolve(ctx.root, file)),
+      release: u.stack.release.name,
+      version: u.stack.release.version,
+    },
+    chart: {
+      name: u.name,
+      version: u.version,
+      dependencies: deps.dependencies.map((d) => ({
+        component: d.component,
+        chart: d.name,
+        version: d.version,
+        ...(substitutes.has(d.component)
+          ? { substitute: substitutes.get(d.component) as string }
+          : {}),
+      })),
+    },
+    ...(git ? { git } : {}),
+    tools: await toolVersions(ctx, helm, provider),
+  };
 }

@@ -24,7 +24,7 @@ import { loadKubeconfig } from "../providers/existing/kubeconfig.js";
 import type { ClusterProvider } from "../providers/provider.js";
 import { checkResultsDir, type ResultsDir } from "../results/write.js";
 import type { RunReporter } from "./events.js";
-import { fileDigest, gitState, toolVersions } from "./facts.js";
+import { releaseFacts } from "./facts.js";
 import { requireFreeNamespace } from "./namespace.js";
 import { chooseProvider, type PlannedVersion, planVersions } from "./plan.js";
 import type { RunSetup } from "./setup.js";
@@ -130,8 +130,6 @@ export async function runSetup(
   helm: Helm,
   upgrade: UpgradeSource | undefined,
 ): Promise<RunSetup> {
-  const git = await gitState(ctx);
-  const substitutes = new Map(deps.substitutions.map((s) => [s.component, s.reason]));
   return {
     ctx,
     provider: p.provider,
@@ -159,26 +157,7 @@ export async function runSetup(
         realControlPlane: p.provider.capabilities.realControlPlane,
       },
       profile: p.profile.name,
-      stack: {
-        file: o.file ?? "stack.yaml",
-        digest: await fileDigest(path.resolve(ctx.root, o.file ?? "stack.yaml")),
-        release: p.u.stack.release.name,
-        version: p.u.stack.release.version,
-      },
-      chart: {
-        name: p.u.name,
-        version: p.u.version,
-        dependencies: deps.dependencies.map((d) => ({
-          component: d.component,
-          chart: d.name,
-          version: d.version,
-          ...(substitutes.has(d.component)
-            ? { substitute: substitutes.get(d.component) as string }
-            : {}),
-        })),
-      },
-      ...(git ? { git } : {}),
-      tools: await toolVersions(ctx, helm, p.provider.name),
+      ...(await releaseFacts(ctx, o.file ?? "stack.yaml", p.u, deps, helm, p.provider.name)),
     },
   };
 }

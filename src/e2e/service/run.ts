@@ -26,7 +26,7 @@ import { applicable, CHECKS } from "../checks/registry.js";
 import type { ComponentResult, E2eResults } from "../results/model.js";
 import { checkResultsDir, type ResultsDir } from "../results/write.js";
 import { afterUpgrade, beforeUpgrade, type CheckEnvironment, runChecks } from "../run/checks.js";
-import { fileDigest, gitState, toolVersions } from "../run/facts.js";
+import { releaseFacts } from "../run/facts.js";
 import type { BuiltDependencies, E2eRunOptions } from "../run/prepare.js";
 import { resolveRef, type UpgradeSource } from "../run/upgrade-source.js";
 import { LAUNCHERS, SHARED_LAUNCHERS } from "./launchers/index.js";
@@ -256,8 +256,6 @@ async function runFacts(
   helm: Helm,
   because: string,
 ): Promise<RunFacts> {
-  const git = await gitState(ctx);
-  const substitutes = new Map(deps.substitutions.map((s) => [s.component, s.reason]));
   return {
     provider: {
       name: LOCAL_PROVIDER,
@@ -265,25 +263,6 @@ async function runFacts(
       runsContainers: false,
       realControlPlane: false,
     },
-    stack: {
-      file: o.file ?? "stack.yaml",
-      digest: await fileDigest(path.resolve(ctx.root, o.file ?? "stack.yaml")),
-      release: u.stack.release.name,
-      version: u.stack.release.version,
-    },
-    chart: {
-      name: u.name,
-      version: u.version,
-      dependencies: deps.dependencies.map((d) => ({
-        component: d.component,
-        chart: d.name,
-        version: d.version,
-        ...(substitutes.has(d.component)
-          ? { substitute: substitutes.get(d.component) as string }
-          : {}),
-      })),
-    },
-    ...(git ? { git } : {}),
-    tools: await toolVersions(ctx, helm, LOCAL_PROVIDER),
+    ...(await releaseFacts(ctx, o.file ?? "stack.yaml", u, deps, helm, LOCAL_PROVIDER)),
   };
 }
