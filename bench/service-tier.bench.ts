@@ -15,24 +15,10 @@ import { CHECKS } from "../src/e2e/checks/registry.js";
 import { runChecks } from "../src/e2e/run/checks.js";
 import { LAUNCHERS } from "../src/e2e/service/launchers/index.js";
 import { findTool, ROOT } from "../test/helpers/tools.js";
-import { startTier, type TestTier } from "../test/support/service-tier.js";
+import { startTier, type TestTier, TIER_TOOLS } from "../test/support/service-tier.js";
 import { upstreamMode } from "../test/support/upstream-mirror.js";
 
-const TOOLS = [
-  "helm",
-  "xrootd",
-  "xrdcp",
-  "mlflow",
-  "tritonserver",
-  "jupyterhub",
-  "configurable-http-proxy",
-  "servicex-gunicorn",
-  "servicex-client-python",
-  "moto_server",
-  "rabbitmq-server",
-  "kube-apiserver",
-  "curl",
-];
+const TOOLS = [...TIER_TOOLS, "curl"];
 const missing = TOOLS.filter((t) => !findTool(t));
 const can = missing.length === 0 && upstreamMode() !== undefined;
 const env = {

@@ -14,24 +14,12 @@ import type { E2eResults } from "../../src/e2e/results/model.js";
 import { runCli } from "../helpers/cli.js";
 import { toolPath } from "../helpers/tools.js";
 import { createRealProject, type RealProject } from "../support/real-project.js";
-import { SERVICEX_TOOLS } from "../support/service-tier.js";
+import { TIER_TOOLS } from "../support/service-tier.js";
 import { describeWithRealCharts, realChartsArgs } from "../support/upstream-mirror.js";
-
-const TOOLS = [
-  "helm",
-  "xrootd",
-  "xrdcp",
-  "mlflow",
-  "tritonserver",
-  "jupyterhub",
-  "configurable-http-proxy",
-  "psql",
-  ...SERVICEX_TOOLS,
-];
 
 describeWithRealCharts(
   "shoppe e2e run --provider local (the service tier) on the real umbrella",
-  TOOLS,
+  TIER_TOOLS,
   () => {
     let project: RealProject;
     let ci: { code: number; stderr: string; results: E2eResults; ms: number };

@@ -106,6 +106,19 @@ export const SERVICEX_TOOLS = [
   "kwok",
 ];
 
+/** Every program the whole tier runs (every launcher, and psql for MLflow's production store). */
+export const TIER_TOOLS = [
+  "helm",
+  "xrootd",
+  "xrdcp",
+  "mlflow",
+  "tritonserver",
+  "jupyterhub",
+  "configurable-http-proxy",
+  "psql",
+  ...SERVICEX_TOOLS,
+];
+
 /** The services of `t` with every connection hanging: a check on them ends only by its timeout. */
 export function hangingServices(t: TestTier): ServiceAccess {
   return {
