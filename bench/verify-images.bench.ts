@@ -6,6 +6,9 @@
  * as the built CLI (whole process) and as the verify action in this process (the verification
  * work without Node's start and module loading), each cold (no lock: every manifest and
  * platform fetched) and against a lock (a HEAD per image). Goal: at least 10x faster.
+ * Beside them runs a floor, not a peer: a Node process that only sends the requests a check
+ * against the lock needs (support/requests-only.mjs), the least any verifying process can take
+ * against this registry on this machine.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -17,6 +20,8 @@ import { findTool } from "../test/helpers/tools.js";
 import { type AuthRegistry, startAuthRegistry } from "../test/support/auth-registry.js";
 import { buildImage, pushImage } from "../test/support/oci-layout.js";
 import { cliMissing, ROOT, run, SHOPPE_BIN } from "./support/processes.js";
+
+const REQUESTS_ONLY = path.join(import.meta.dirname, "support", "requests-only.mjs");
 
 const IMAGES = 50;
 const skopeo = findTool("skopeo");
@@ -84,12 +89,13 @@ async function setup() {
         `"${skopeo}" inspect --tls-verify=false --authfile "${reg.authFile}" docker://${r} >/dev/null`,
     )
     .join(" && ");
+  const floor = ["node", REQUESTS_ONLY, reg.authFile, ...refs];
   const close = async () => {
     rmSync(work, { recursive: true, force: true });
     await reg.close();
   };
   const action = () => verify(createContext({ root: project }), { registryAuth: reg.authFile });
-  return { project, shoppe, loop, action, close };
+  return { project, shoppe, loop, floor, action, close };
 }
 
 const ready = missing ? undefined : await setup();
@@ -132,6 +138,13 @@ const check = (problems: unknown[]) => {
       "shoppe verify action in-process, against stack.lock",
       async () => {
         check((await use().action()).problems);
+      },
+      options,
+    );
+    bench(
+      "floor: a Node process sending only the token request and the 50 HEADs",
+      async () => {
+        await run(use().floor);
       },
       options,
     );
