@@ -10,7 +10,7 @@
  * against the lock needs (support/requests-only.mjs), the least any verifying process can take
  * against this registry on this machine.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, bench, describe } from "vitest";
@@ -59,7 +59,6 @@ async function setup() {
     );
   }
   const project = path.join(work, "project");
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(project);
   writeFileSync(
     path.join(project, "stack.yaml"),

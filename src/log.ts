@@ -23,6 +23,23 @@ export interface ProgressStep {
   fail(detail?: string): void;
 }
 
+/** Runs `fn` as one step of `progress`: shown as succeeded or failed as it ends. */
+export async function withProgress<T>(
+  progress: Progress,
+  title: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const p = progress.start(title);
+  try {
+    const v = await fn();
+    p.succeed();
+    return v;
+  } catch (err) {
+    p.fail();
+    throw err;
+  }
+}
+
 /** A logger that drops everything (library default, and for --quiet). */
 export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import type { Context } from "../context.js";
 import { InputError, UsageError } from "../errors.js";
+import { githubApi, githubToken } from "../github/client.js";
 import { type ChartSource, chartSources } from "../helm/repositories.js";
 import { readInputText } from "../io/read-input.js";
 import { loadStack } from "../manifest/load.js";
@@ -232,12 +233,12 @@ function githubTarget(ctx: Context, o: BumpOptions) {
       `--publish needs the GitHub repository as owner/name: set --github-repo (or SHOPPE_GITHUB_REPO, or GITHUB_REPOSITORY)${repository ? `; got "${repository}"` : ""}`,
     );
   }
-  const token = ctx.env.GITHUB_TOKEN || ctx.env.SHOPPE_GITHUB_TOKEN;
+  const token = githubToken(ctx.env);
   if (!token)
     throw new UsageError("--publish needs a GitHub token in GITHUB_TOKEN (or SHOPPE_GITHUB_TOKEN)");
   return {
     repository,
-    api: o.githubApi ?? ctx.env.GITHUB_API_URL ?? "https://api.github.com",
+    api: githubApi(o.githubApi ?? ctx.env.GITHUB_API_URL ?? "https://api.github.com"),
     token,
     ...(o.base ? { base: o.base } : {}),
   };

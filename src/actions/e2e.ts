@@ -10,6 +10,7 @@ import path from "node:path";
 import type { Context } from "../context.js";
 import { getProvider } from "../e2e/providers/registry.js";
 import type { E2eResults } from "../e2e/results/model.js";
+import { runStamp } from "../e2e/results/shared-parts.js";
 import { appendStepSummary, type ResultsDir, runFiles, writeRun } from "../e2e/results/write.js";
 import { runVersion } from "../e2e/run/execute.js";
 import type { PlannedVersion } from "../e2e/run/plan.js";
@@ -43,17 +44,10 @@ export interface E2eRunResult {
   runs: E2eRunEntry[];
 }
 
-function stamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-}
-
 /** A run's ids: `id` names its cluster and namespace, `runId` its results, `dir` its directory. */
 function newIds(ctx: Context, provider: string, version: string) {
   const id = randomBytes(4).toString("hex");
-  const at = stamp(ctx.now());
+  const at = runStamp(ctx.now());
   return { id, runId: `${at}-${id}`, dir: `${at}-${provider}-k${version}-${id}` };
 }
 

@@ -11,7 +11,9 @@ import { cp, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
+import { makeDirs } from "../fsx/make-dirs.js";
 import { claimOwnedDir, type DirOwner, markerText } from "../fsx/owned-dir.js";
+import { writeFailure } from "../fsx/owned-write.js";
 import { deadScratch, scratchPath } from "../fsx/scratch.js";
 import { DEPS_RECORD } from "../helm/deps-record.js";
 import { newestKubeVersion, renderMatrix } from "../helm/render.js";
@@ -166,10 +168,14 @@ export async function mirrorCreate(
     verb: "write the mirror",
     hint: "name a new or empty directory, or one shoppe mirror create wrote",
   });
-  await mkdir(path.dirname(out), { recursive: true });
-  await reapDead(out, ["mirror", "previous"]);
   const staged = scratchPath(out, "mirror");
-  await mkdir(staged);
+  try {
+    await makeDirs(path.dirname(out));
+    await reapDead(out, ["mirror", "previous"]);
+    await mkdir(staged);
+  } catch (err) {
+    throw writeFailure(err, { verb: "write the mirror", shown: options.dir });
+  }
   try {
     const charts = source
       ? await fillFromMirror(u, await loadMirror(source, options.mirror), staged)

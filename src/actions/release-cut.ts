@@ -9,11 +9,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Context } from "../context.js";
 import { CheckFailedError, UsageError } from "../errors.js";
+import { githubToken, openGitHub } from "../github/client.js";
 import { loadStack } from "../manifest/load.js";
-import { localSteps } from "../release/cut/local.js";
+import { localSteps, releaseFiles, revertUncommitted } from "../release/cut/local.js";
 import { type PackagedChart, packaged, packageRelease } from "../release/cut/package.js";
 import { type ReleaseStep, runSteps, type StepOutcome } from "../release/cut/steps.js";
-import { openGitHub } from "../release/github/client.js";
 import { releaseTag } from "../release/history.js";
 import { publishSteps } from "../release/publish/steps.js";
 import { openHelm } from "../tools/helm.js";
@@ -92,7 +92,7 @@ export async function releaseCut(
   const r = await prepareRelease(ctx, o, planned);
   const { version, tag } = r.plan;
   const dryRun = !o.publish && !o.local;
-  const token = ctx.env.GITHUB_TOKEN || ctx.env.SHOPPE_GITHUB_TOKEN;
+  const token = githubToken(ctx.env);
   if (o.publish && !token) {
     throw new UsageError("--publish needs a GitHub token in GITHUB_TOKEN (or SHOPPE_GITHUB_TOKEN)");
   }
@@ -119,7 +119,7 @@ export async function releaseCut(
     describe: () =>
       `chart deps${o.mirror ? ` --mirror ${o.mirror}` : ""} and helm package from ${tag} into ${path.relative(ctx.root, archive)}`,
     done: async () => {
-      state.chart = await packaged(archive);
+      state.chart = await packaged(archive, await r.git.resolve(`refs/tags/${tag}`));
       return state.chart
         ? `${path.relative(ctx.root, archive)} (sha256 ${state.chart.sha256})`
         : undefined;
@@ -167,7 +167,20 @@ export async function releaseCut(
   const outcomes = await runSteps(steps, {
     dryRun,
     progress: ctx.progress,
-    resumeHint: `nothing done is undone: run the same command again to finish the release ${tag} from this step`,
+    resumeHint: async (done) => {
+      const again = `run the same command again to finish the release ${tag}`;
+      const committed = done.some(
+        (s) => s.name === "commit" && (s.status === "applied" || s.status === "done"),
+      );
+      if (dryRun || pre.resuming || committed)
+        return `nothing done is undone: ${again} from this step`;
+      // Stopped before the release commit: its edits go, so the rerun's clean-tree check passes.
+      const files = releaseFiles(file, chartPath);
+      const reverted = await revertUncommitted(r.git, files).catch(() => undefined);
+      if (reverted === undefined)
+        return `the release's uncommitted edits could not be reverted: revert them (git checkout HEAD -- ${files.join(" ")}; git clean -fd -- ${files.join(" ")}), then ${again}`;
+      return `${reverted.length > 0 ? `the release's uncommitted edits were reverted (${reverted.join(", ")}), so the work tree is clean again: ` : ""}${again}`;
+    },
   });
   const written = dryRun ? undefined : await writeTexts(work, r.texts.notes, r.texts.announcement);
   return {

@@ -4,14 +4,15 @@
  * the release's texts from the Handlebars templates with the upstream highlights and the e2e
  * results; `cut` (release-cut.ts) makes and publishes the release.
  */
-import { stat, writeFile } from "node:fs/promises";
+import { lstat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Context } from "../context.js";
 import { InputError, UsageError } from "../errors.js";
+import { githubToken, openGitHub } from "../github/client.js";
+import { kindOf } from "../io/fs-failure.js";
 import { loadStack } from "../manifest/load.js";
 import type { Stack } from "../manifest/schema.js";
 import { loadMirror } from "../mirror/mirror-file.js";
-import { openGitHub } from "../release/github/client.js";
 import { releaseHistory, releaseTag, stackAt } from "../release/history.js";
 import { type NotesData, notesData } from "../release/notes/data.js";
 import { type ReleaseTexts, renderTexts } from "../release/notes/render.js";
@@ -135,7 +136,7 @@ export async function prepareRelease(
     o.templates ? path.resolve(ctx.root, o.templates) : undefined,
     o.templates,
   );
-  const token = ctx.env.GITHUB_TOKEN || ctx.env.SHOPPE_GITHUB_TOKEN || undefined;
+  const token = githubToken(ctx.env);
   const github = o.offline
     ? undefined
     : await openGitHub(
@@ -187,16 +188,12 @@ export async function releaseNotes(
 ): Promise<ReleaseNotesResult> {
   const r = await prepareRelease(ctx, o);
   const written: string[] = [];
-  for (const [file, text] of [
-    [o.notesFile, r.texts.notes],
-    [o.announcementFile, r.texts.announcement],
+  for (const [file, flag, text] of [
+    [o.notesFile, "--notes-file", r.texts.notes],
+    [o.announcementFile, "--announcement-file", r.texts.announcement],
   ] as const) {
     if (!file) continue;
-    const target = path.resolve(ctx.root, file);
-    if ((await stat(target).catch(() => undefined))?.isDirectory()) {
-      throw new UsageError(`failed to write ${file}: it is a directory; name a file`);
-    }
-    await writeFile(target, text);
+    await writeNewFile(path.resolve(ctx.root, file), `${file} (${flag})`, text);
     written.push(file);
   }
   return {
@@ -206,4 +203,27 @@ export async function releaseNotes(
     written,
     templates: r.templates,
   };
+}
+
+/**
+ * Writes `text` to a file that must not exist yet: an existing file (a project file named by
+ * mistake), a symlink (written through, it would land elsewhere) or a FIFO (the write would
+ * wait for a reader) is refused, never replaced. `wx` keeps that true if one appears meanwhile.
+ */
+async function writeNewFile(target: string, shown: string, text: string): Promise<void> {
+  const there = await lstat(target).catch(() => undefined);
+  if (there) {
+    throw new UsageError(
+      `failed to write ${shown}: it exists (${kindOf(there)}); name a new file, or print to stdout and redirect`,
+    );
+  }
+  await writeFile(target, text, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
+    const why =
+      err.code === "ENOENT"
+        ? "its directory does not exist; create it first"
+        : err.code === "EEXIST"
+          ? "it exists; name a new file"
+          : `${err.code ?? err.message}; check that its directory is writable`;
+    throw new UsageError(`failed to write ${shown}: ${why}`, { cause: err });
+  });
 }

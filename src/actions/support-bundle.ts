@@ -2,16 +2,16 @@
  * `shoppe support-bundle`: the diagnostics bundle of `shoppe e2e run`, on demand, from any
  * cluster a kubeconfig reaches: a namespace, or a Helm release (and its namespace). A facility
  * operator attaches the `.tar.gz` to a support ticket; secret values, tokens and passwords in
- * it are masked (src/e2e/bundle/redact.ts). The file is written whole or not at all.
+ * it are masked (src/e2e/bundle/redact.ts). The file is new, written whole or not at all (src/e2e/bundle/output.ts).
  */
 import { existsSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { CoreV1Api, type KubeConfig, VersionApi } from "@kubernetes/client-node";
+import { CoreV1Api } from "@kubernetes/client-node";
 import type { Context } from "../context.js";
 import { collectBundle, componentFromLabels } from "../e2e/bundle/collect.js";
+import { checkNewFile, writeNewFile } from "../e2e/bundle/output.js";
 import type { ComponentOf } from "../e2e/bundle/summary.js";
-import { loadKubeconfig } from "../e2e/providers/existing/kubeconfig.js";
+import { loadKubeconfig, servedVersion } from "../e2e/providers/existing/kubeconfig.js";
 import { InputError, UsageError } from "../errors.js";
 import { attribute } from "../inspect/attribution.js";
 import { loadStack } from "../manifest/load.js";
@@ -36,24 +36,6 @@ export interface SupportBundleResult {
   files: number;
   firstFailure?: { component: string; why: string };
   notes: string[];
-}
-
-async function reachable(kc: KubeConfig, context: string): Promise<void> {
-  const server = kc.getCurrentCluster()?.server ?? "(no server)";
-  try {
-    await Promise.race([
-      kc.makeApiClient(VersionApi).getCode(),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error("no answer in 15s")), 15_000).unref(),
-      ),
-    ]);
-  } catch (err) {
-    let e: unknown = err;
-    while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-    throw new InputError(
-      `failed to reach the cluster of context "${context}" at ${server}: ${e instanceof Error ? e.message : String(e)}; check --kubeconfig and --context`,
-    );
-  }
 }
 
 /** The project's components, when run in a Coffea Shoppe project: attribution by its stack. */
@@ -85,8 +67,18 @@ export async function supportBundle(
   if (!o.namespace && !o.release) {
     throw new UsageError("name what to collect: --namespace <name>, --release <name>, or both");
   }
-  const { kc, file: kubeconfig, context } = loadKubeconfig(o, ctx.env, ctx.root);
-  await reachable(kc, context);
+  const now = ctx.now();
+  const shown =
+    o.output ??
+    `shoppe-support-${now
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z")}.tar.gz`;
+  const out = path.resolve(ctx.root, shown);
+  await checkNewFile(out, shown);
+  const config = await loadKubeconfig(o, ctx.env, ctx.root);
+  await servedVersion(config);
+  const { kc, file: kubeconfig, context } = config;
   const helm = openHelm(ctx, "v4");
   const releases: { name: string; namespace: string }[] = [];
   let namespace = o.namespace;
@@ -111,16 +103,6 @@ export async function supportBundle(
   } catch {
     throw new InputError(`failed to find namespace ${ns} in context "${context}"`);
   }
-  const now = ctx.now();
-  const shown =
-    o.output ??
-    `shoppe-support-${now
-      .toISOString()
-      .replace(/[-:]/g, "")
-      .replace(/\.\d+Z$/, "Z")}.tar.gz`;
-  const out = path.resolve(ctx.root, shown);
-  if (existsSync(out))
-    throw new InputError(`failed to write ${shown}: it exists; name another file with -o`);
   const step = ctx.progress.start(`collecting ${ns}${o.release ? ` (release ${o.release})` : ""}`);
   const bundle = await collectBundle({
     kc,
@@ -138,13 +120,7 @@ export async function supportBundle(
     step.fail();
     throw err;
   });
-  const tmp = `${out}.${process.pid}.partial`;
-  try {
-    await writeFile(tmp, bundle.archive, { mode: 0o600 });
-    await rename(tmp, out);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await writeNewFile(out, shown, bundle.archive);
   step.succeed(`${bundle.files.length} files`);
   return {
     file: shown,

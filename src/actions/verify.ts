@@ -70,7 +70,7 @@ export async function verify(ctx: Context, options: VerifyOptions = {}): Promise
   );
   // The registries' token requests go out first; the lock is read while they are answered.
   const [before] = await Promise.all([
-    readLock(lockPath, lockShown),
+    readLock(lockPath, lockShown, { rewrite: Boolean(options.updateLock) }),
     options.offline ? undefined : prepareRegistries(up, stack),
   ]);
   const known = lockedImages(before);

@@ -11,6 +11,7 @@ import * as nodeFs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { InputError, InterruptedError, ShoppeError } from "../errors.js";
+import { makeDirs } from "../fsx/make-dirs.js";
 import { type DirOwner, markerText } from "../fsx/owned-dir.js";
 import { deadScratch, scratchPath } from "../fsx/scratch.js";
 import { readInputTree } from "../io/read-tree.js";
@@ -121,7 +122,8 @@ export async function writeChartAtomically(
   const previous = scratchPath(dir, "previous");
   const marked = { ...files, [RENDER_OWNER.marker]: markerText(RENDER_OWNER, Object.keys(files)) };
   try {
-    await fs.mkdir(staging, { recursive: true });
+    // Not fs.mkdir: Node's recursive mkdir spins for ever on a parent such as /proc.
+    await makeDirs(staging);
     for (const [rel, content] of Object.entries(marked)) {
       o.signal?.throwIfAborted();
       const file = path.join(staging, rel);

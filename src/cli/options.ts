@@ -20,6 +20,15 @@ export interface InspectFlags extends UmbrellaFlags {
   helm?: string;
 }
 
+/** A duration flag (`90s`, `10m`, `1h`; a bare number is seconds) in milliseconds, above 0. */
+export function durationMs(flag: string, value: string): number {
+  const m = /^(\d+)(s|m|h)?$/.exec(value);
+  if (!m?.[1] || Number(m[1]) === 0) {
+    throw new UsageError(`${flag} expects a duration like 90s, 10m or 1h, got "${value}"`);
+  }
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "s" | "m" | "h"];
+}
+
 /** `--helm v4|v3` → a major; undefined when not given. */
 export function helmMajor(value: string | undefined): HelmMajor | undefined {
   if (value === undefined) return undefined;

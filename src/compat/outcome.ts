@@ -190,8 +190,10 @@ export function stackOutcome(run: RunFile, ids: readonly string[]): Outcome {
   return { ...base, state: reasons.length > 0 ? "partial" : "passing", reasons };
 }
 
+/** The later run; by time, not text (`…:05.5Z` sorts before `…:05Z` as text), then by file. */
 function latest(a: Outcome, b: Outcome): Outcome {
-  if (a.run.finishedAt !== b.run.finishedAt) return a.run.finishedAt > b.run.finishedAt ? a : b;
+  const [ta, tb] = [Date.parse(a.run.finishedAt), Date.parse(b.run.finishedAt)];
+  if (ta !== tb) return ta > tb ? a : b;
   return a.run.file >= b.run.file ? a : b;
 }
 

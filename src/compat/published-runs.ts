@@ -4,7 +4,7 @@
  * the run's `results.json` and, when the run wrote them beside it, `summary.md`, `junit.xml`
  * and its diagnostics bundle. The next matrix reads `runs/` back as the history.
  */
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import path from "node:path";
 import type { FileBody } from "../fsx/owned-write.js";
 import type { RunLinks } from "./matrix-model.js";
@@ -20,8 +20,12 @@ export interface PublishedRuns {
 
 const SIBLINGS = ["summary.md", "junit.xml"] as const;
 
+/**
+ * A regular file itself, not a link: the page is published, so a link beside a run (to a key,
+ * a log elsewhere) must never have its target copied out with it.
+ */
 async function isFile(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => undefined))?.isFile() ?? false;
+  return (await lstat(p).catch(() => undefined))?.isFile() ?? false;
 }
 
 const safe = (s: string) => s.replace(/[^\w.-]+/g, "-").replace(/^[-.]+/, "") || "run";

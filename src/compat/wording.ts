@@ -4,7 +4,8 @@
  * of stack.yaml, the state, and the tier the state is stated at, e.g.
  * `coffea-shoppe 0.1.0` | `k8s 1.34–1.37 | passing (cluster)`. A state other than passing
  * says why in a few words: `stand-in`, `incomplete on 1.35`, `untested on 1.36, 1.37`,
- * `on 1.35 at control-plane` (where it failed, at which tier).
+ * `on 1.35 at control-plane` (where it failed, at which tier; `on 1.35, not installed` when the
+ * chart never went in).
  */
 import { compareTiers, type State, type TierKey, type Verdict } from "./outcome.js";
 
@@ -52,9 +53,10 @@ export function overall(perVersion: readonly { version: string; verdict: Verdict
     list.flatMap((v) => (v.verdict.tier ? [v.verdict.tier] : [])).sort(compareTiers);
   const failing = where("failing");
   if (failing.length > 0) {
-    const notes = failing.map(
-      (v) => `on ${minorOf(v.version)}${v.verdict.tier ? ` at ${v.verdict.tier}` : ""}`,
-    );
+    const notes = failing.map(({ version, verdict: { tier } }) => {
+      const where = tier === "not-installed" ? ", not installed" : tier ? ` at ${tier}` : "";
+      return `on ${minorOf(version)}${where}`;
+    });
     return { state: "failing", notes };
   }
   const passing = where("passing");

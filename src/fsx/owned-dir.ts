@@ -71,7 +71,8 @@ export async function inspectOwnedDir(
     await requireDirectoryAncestor(dir, refuse);
     return { state: "missing", listed: [], strangers: [] };
   }
-  if (st.isSymbolicLink()) throw refuse(`it is a symbolic link; name the directory it points to`);
+  if (st.isSymbolicLink())
+    throw refuse(`it is a symbolic link (to write where it points, give that path)`);
   if (!st.isDirectory()) throw refuse(`it is ${fileKind(st)}, not a directory`);
   await refuseProjectRoot(dir, use.root, refuse);
   const names = await guard(() => readdir(dir), refuse);

@@ -7,6 +7,8 @@
  */
 import { copyFile, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { ShoppeError } from "../errors.js";
+import { makeDirs } from "./make-dirs.js";
 import { claimOwnedDir, type DirOwner, markerText, type OwnedDirUse } from "./owned-dir.js";
 import { deadScratch, scratchPath } from "./scratch.js";
 
@@ -23,12 +25,16 @@ export async function writeOwnedDir(
 ): Promise<void> {
   const found = await claimOwnedDir(dir, owner, use);
   const parent = path.dirname(dir);
-  await mkdir(parent, { recursive: true });
-  for (const { name } of deadScratch(dir, await readdir(parent), [kind, "previous"])) {
-    await rm(path.join(parent, name), { recursive: true, force: true });
-  }
   const staged = scratchPath(dir, kind);
-  await mkdir(staged);
+  try {
+    await makeDirs(parent);
+    for (const { name } of deadScratch(dir, await readdir(parent), [kind, "previous"])) {
+      await rm(path.join(parent, name), { recursive: true, force: true });
+    }
+    await mkdir(staged);
+  } catch (err) {
+    throw writeFailure(err, use);
+  }
   try {
     for (const [rel, body] of files) {
       const target = path.join(staged, ...rel.split("/"));
@@ -38,9 +44,22 @@ export async function writeOwnedDir(
     }
     await writeFile(path.join(staged, owner.marker), markerText(owner, files.keys()));
     await swapIn(dir, staged, found.state !== "missing");
+  } catch (err) {
+    throw writeFailure(err, use);
   } finally {
     await rm(staged, { recursive: true, force: true });
   }
+}
+
+/**
+ * A file-system failure while writing a directory the user named (a parent that cannot hold
+ * it, such as /proc; a full disk), as one line naming the directory; errors that already say
+ * so pass through.
+ */
+export function writeFailure(err: unknown, use: Pick<OwnedDirUse, "verb" | "shown">): Error {
+  if (err instanceof ShoppeError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new ShoppeError(`failed to ${use.verb} ${use.shown}: ${why}`, { cause: err });
 }
 
 /** Puts `staged` in place of `dir` by renames, restoring the old one if the swap fails. */

@@ -3,10 +3,11 @@
  * destination, read back with `helm show chart` (name, version and dependencies must be the
  * umbrella's), and only then renamed into place.
  */
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdtemp, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CheckFailedError } from "../errors.js";
+import { makeDirs } from "../fsx/make-dirs.js";
 import type { Helm } from "../tools/helm.js";
 import type { Umbrella } from "./umbrella.js";
 
@@ -23,7 +24,7 @@ export async function packageChecked(
   u: Umbrella,
   destination: string,
 ): Promise<{ file: string; meta: ArchiveMeta }> {
-  await mkdir(destination, { recursive: true });
+  await makeDirs(destination);
   const scratch = await mkdtemp(path.join(destination, ".package-"));
   try {
     const built = await helm.package(u.chartDir, scratch);

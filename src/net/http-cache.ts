@@ -6,8 +6,10 @@
  * so concurrent runs never read half a file.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeDirs } from "../fsx/make-dirs.js";
+import { readInputFile, readInputText } from "../io/read-input.js";
 import { FetchError } from "./fetch-error.js";
 import type { HttpClient } from "./http-client.js";
 
@@ -22,6 +24,9 @@ export interface CachedBody {
   /** Bytes of body that crossed the network (0 for a 304 or an offline answer). */
   transferred: number;
 }
+
+/** A cache entry's metadata is one URL and two validators. */
+const META_MAX_BYTES = 64 * 1024;
 
 interface Meta {
   url: string;
@@ -41,19 +46,23 @@ export class HttpCache {
     return { meta: path.join(this.dir, `${key}.json`), body: path.join(this.dir, `${key}.body`) };
   }
 
-  private async load(url: string): Promise<{ meta: Meta; body: Buffer } | undefined> {
+  /** A kept entry; read as input files are, so a FIFO or device in the cache never blocks. */
+  private async load(
+    url: string,
+    maxBytes: number,
+  ): Promise<{ meta: Meta; body: Buffer } | undefined> {
     const p = this.paths(url);
     try {
-      const meta = JSON.parse(await readFile(p.meta, "utf8")) as Meta;
+      const meta = JSON.parse(await readInputText(p.meta, { maxBytes: META_MAX_BYTES })) as Meta;
       if (meta.url !== url) return undefined;
-      return { meta, body: await readFile(p.body) };
+      return { meta, body: await readInputFile(p.body, { maxBytes }) };
     } catch {
-      return undefined; // absent or damaged: fetch afresh
+      return undefined; // absent, damaged or not a regular file: fetch afresh
     }
   }
 
   private async store(url: string, meta: Meta, body: Buffer): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await makeDirs(this.dir);
     const p = this.paths(url);
     const tmp = `.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(p.body + tmp, body);
@@ -67,7 +76,7 @@ export class HttpCache {
    * are FetchErrors naming the status.
    */
   async get(client: HttpClient, url: string, headers: Record<string, string> = {}) {
-    const kept = await this.load(url);
+    const kept = await this.load(url, client.settings.maxBytes);
     if (client.settings.offline) {
       if (kept) return answer(url, kept.body, "offline-cached", 0);
       throw new FetchError(url, "offline", "offline (--offline) and not in the cache");

@@ -47,7 +47,7 @@ export class RegistryClient {
       if (res.status !== 200) throw this.failure(repo, next, res);
       const tags = (parseJson(res) as { tags?: unknown } | undefined)?.tags;
       if (Array.isArray(tags)) out.push(...tags.filter((t): t is string => typeof t === "string"));
-      next = nextPage(res, apiBase(repo.registry));
+      next = nextPage(res, apiBase(repo.registry), next);
     }
     return out;
   }
@@ -166,7 +166,14 @@ export class RegistryClient {
     const credential = this.credentials.lookup(registry);
     if (challenge.scheme === "basic") return credential ? basic(credential) : undefined;
     if (!challenge.realm) return undefined;
-    const realm = new URL(challenge.realm);
+    const realm = URL.canParse(challenge.realm) ? new URL(challenge.realm) : undefined;
+    if (!realm || (realm.protocol !== "https:" && realm.protocol !== "http:")) {
+      throw new FetchError(
+        `${apiBase(registry)}/`,
+        "invalid",
+        `the registry names a token server that is no http(s) URL: "${challenge.realm}"`,
+      );
+    }
     if (challenge.service) realm.searchParams.set("service", challenge.service);
     for (const scope of scopes) realm.searchParams.append("scope", scope);
     const res = await this.http.request(realm.href, {
@@ -228,10 +235,28 @@ function registryErrorCode(res: HttpResponse): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-/** The next page of a paginated list (`Link: </v2/…?last=x&n=1000>; rel="next"`). */
-function nextPage(res: HttpResponse, base: string): string | undefined {
+/**
+ * The next page of a paginated list (`Link: </v2/…?last=x&n=1000>; rel="next"`). Only on the
+ * registry's own origin: every request carries the registry's token, which another host must
+ * never be handed.
+ */
+function nextPage(res: HttpResponse, base: string, url: string): string | undefined {
   const link = res.headers.get("link");
   const m = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
   if (!m?.[1]) return undefined;
-  return new URL(m[1], new URL(base).origin).href;
+  const origin = new URL(base).origin;
+  let next: URL;
+  try {
+    next = new URL(m[1], origin);
+  } catch {
+    throw new FetchError(url, "http", `the next page's link is no URL: ${JSON.stringify(m[1])}`);
+  }
+  if (next.origin !== origin) {
+    throw new FetchError(
+      url,
+      "http",
+      `the next page is on another host (${next.origin}); it is not followed with this registry's token`,
+    );
+  }
+  return next.href;
 }

@@ -4,12 +4,11 @@
  * and read by `shoppe render`, so the committed chart and `render --check` agree. Entries
  * of another version than stack.yaml's are not this release's and are ignored.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "yaml";
 import * as z from "zod";
 import type { ArtifactHubChange } from "../chart/chart-yaml.js";
-import { InputError } from "../errors.js";
+import { InputError, InputFileError } from "../errors.js";
 import { parseYamlFile, parseYamlText } from "../manifest/parse.js";
 import { issuesToDiagnostics } from "../manifest/schema-issues.js";
 
@@ -71,12 +70,13 @@ export async function readReleaseChanges(
   version: string,
 ): Promise<ArtifactHubChange[] | undefined> {
   const file = path.join(stackDir, CHANGES_FILE);
-  const exists = await readFile(file).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) return undefined;
-  const { positioned, value } = await parseYamlFile(file, CHANGES_FILE);
+  // Read once, non-blocking (a FIFO is refused, not waited on); absent means no changes.
+  const parsedFile = await parseYamlFile(file, CHANGES_FILE).catch((err: unknown) => {
+    if (err instanceof InputFileError && err.missing) return undefined;
+    throw err;
+  });
+  if (!parsedFile) return undefined;
+  const { positioned, value } = parsedFile;
   const parsed = ReleaseChangesSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     throw new InputError(

@@ -4,6 +4,7 @@
  * `index.yaml` points at the release assets) and an OCI repository for `helm push`.
  */
 import { UsageError } from "../errors.js";
+import { githubApi } from "../github/client.js";
 
 /** The publishing targets of one release. */
 export interface ReleaseTargets {
@@ -54,7 +55,7 @@ export function releaseTargets(
   const [owner = "", name = ""] = repository.split("/");
   return {
     repository,
-    api: o.githubApi ?? env.GITHUB_API_URL ?? "https://api.github.com",
+    api: githubApi(o.githubApi ?? env.GITHUB_API_URL ?? "https://api.github.com"),
     remote: o.remote ?? "origin",
     pagesBranch: o.pagesBranch ?? "gh-pages",
     helmRepoUrl: o.helmRepoUrl ?? `https://${owner.toLowerCase()}.github.io/${name}`,

@@ -77,10 +77,13 @@ export class Feeds {
     const index = new RepositoryIndex(got.body.toString("utf8"));
     const archive = async (e: IndexEntry) => {
       const first = e.urls?.[0];
-      if (!first)
-        throw new FetchError(url, "invalid", `${e.name} ${e.version} lists no archive URL`);
-      const at = new URL(first, `${repository.replace(/\/+$/, "")}/`).href;
-      return (await this.up.cache.get(this.up.http, at)).body;
+      const base = `${repository.replace(/\/+$/, "")}/`;
+      if (!first || !URL.canParse(first, base)) {
+        const listed = first ? ` usable archive URL ("${first}")` : " archive URL";
+        throw new FetchError(url, "invalid", `${e.name} ${e.version} lists no${listed}`);
+      }
+      const at = new URL(first, base).href;
+      return published(e, at, (await this.up.cache.get(this.up.http, at)).body);
     };
     return indexFeed("http", url, got.outcome, got.transferred, index, archive);
   }
@@ -174,10 +177,18 @@ async function mirrorArchive(dir: string, shown: string, e: IndexEntry): Promise
   if (!(await stat(file).catch(() => undefined))?.isFile()) {
     throw new FetchError(where, "not-found", "the mirror does not hold this archive");
   }
-  const bytes = await readInputFile(file, { shown: where, maxBytes: MIRROR_FILE_LIMIT });
+  return published(
+    e,
+    where,
+    await readInputFile(file, { shown: where, maxBytes: MIRROR_FILE_LIMIT }),
+  );
+}
+
+/** `bytes` (read from `where`) when they are what the index entry publishes a digest of. */
+function published(e: IndexEntry, where: string, bytes: Buffer): Buffer {
   const sum = createHash("sha256").update(bytes).digest("hex");
-  const published = typeof e.digest === "string" ? normaliseDigest(e.digest) : undefined;
-  if (published && published !== `sha256:${sum}`) {
+  const digest = typeof e.digest === "string" ? normaliseDigest(e.digest) : undefined;
+  if (digest && digest !== `sha256:${sum}`) {
     throw new FetchError(where, "invalid", `not the published archive (sha256:${sum})`);
   }
   return bytes;

@@ -1,13 +1,11 @@
 /**
- * Opens one pull request through the GitHub REST API with octokit (loaded only here): one
+ * Opens one pull request through the GitHub REST API (the shared client, src/github): one
  * commit holding every changed file (a tree on the base commit, then the commit), a branch ref
  * pointing at it, and the pull request. An open pull request from the same branch is the
- * "already exists" case: reported, not duplicated. The token travels in the Authorization
- * header only; every message is redacted before it leaves this module.
+ * "already exists" case: reported, not duplicated. Every message is redacted by the client.
  */
-
-import { ShoppeError } from "../errors.js";
 import type { Redactor } from "../exec/redact.js";
+import { call, GitHubError, type OctokitClient, openGitHub } from "../github/client.js";
 import type { Logger } from "../log.js";
 
 /** Where pull requests go. */
@@ -45,39 +43,15 @@ export interface PullRequestOutcome {
   created: boolean;
 }
 
-interface ApiFailure {
-  status?: number;
-  message?: string;
-  response?: { data?: { message?: unknown } };
-}
-
 /** Opens `spec` on `target`, or finds the one already open from its branch. */
 export async function openPullRequest(
   target: GitHubTarget,
   spec: PullRequestSpec,
   deps: { logger: Logger; redactor: Redactor },
 ): Promise<PullRequestOutcome> {
-  deps.redactor.add(target.token);
   const [owner = "", repo = ""] = target.repository.split("/");
-  const { Octokit } = await import("octokit");
-  const say = (m: string) => deps.redactor.redact(m);
-  const octokit = new Octokit({
-    auth: target.token,
-    baseUrl: target.api.replace(/\/+$/, ""),
-    log: {
-      debug: (m: string) => deps.logger.debug(say(m)),
-      info: (m: string) => deps.logger.debug(say(m)),
-      warn: (m: string) => deps.logger.warn(say(m)),
-      error: (m: string) => deps.logger.warn(say(m)),
-    },
-  });
-  const step = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (err) {
-      throw failure(what, target.repository, err as ApiFailure, deps.redactor);
-    }
-  };
+  const octokit = await openGitHub({ api: target.api, token: target.token }, deps);
+  const step: Step = (what, run) => call(what, target.repository, deps.redactor, run);
   const base =
     target.base ??
     (await step("read the repository", () => octokit.rest.repos.get({ owner, repo }))).data
@@ -143,12 +117,11 @@ export async function openPullRequest(
   };
 }
 
-type Step = <T>(what: string, call: () => Promise<T>) => Promise<T>;
-type Client = InstanceType<typeof import("octokit")["Octokit"]>;
+type Step = <T>(what: string, run: () => Promise<T>) => Promise<T>;
 
 /** Creates the branch at `sha`; one left by an earlier run (no pull request open) is moved. */
 async function pointBranch(
-  octokit: Client,
+  octokit: OctokitClient,
   owner: string,
   repo: string,
   branch: string,
@@ -165,36 +138,4 @@ async function pointBranch(
       octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true }),
     );
   }
-}
-
-/** A GitHub API call that failed, with its HTTP status. */
-export class GitHubError extends ShoppeError {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-  ) {
-    super(message);
-  }
-}
-
-/** "failed to <step> on <repo>: HTTP <status>: <GitHub's message>", redacted. */
-function failure(
-  what: string,
-  repository: string,
-  err: ApiFailure,
-  redactor: Redactor,
-): GitHubError {
-  const said = err.response?.data?.message;
-  const why = typeof said === "string" ? said : (err.message ?? String(err));
-  const status = err.status ? `HTTP ${err.status}: ` : "";
-  const hint =
-    err.status === 401
-      ? " (check GITHUB_TOKEN)"
-      : err.status === 403 || err.status === 404
-        ? " (check the token's access to the repository)"
-        : "";
-  return new GitHubError(
-    redactor.redact(`failed to ${what} on ${repository}: ${status}${why}${hint}`),
-    err.status,
-  );
 }

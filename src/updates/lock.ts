@@ -7,10 +7,11 @@
  */
 import { stringify } from "yaml";
 import * as z from "zod";
-import { InputError } from "../errors.js";
+import { type Diagnostic, InputError, InputFileError } from "../errors.js";
+import { readInputText } from "../io/read-input.js";
 import { COMPONENT_ID } from "../manifest/fields.js";
 import { DIGEST, KUBE_VERSION } from "../manifest/formats.js";
-import { parseYamlFile } from "../manifest/parse.js";
+import { parseYamlText } from "../manifest/parse.js";
 import { issuesToDiagnostics } from "../manifest/schema-issues.js";
 
 /** The lock file, relative to the project root (beside stack.yaml). */
@@ -119,21 +120,44 @@ export function formatLock(lock: StackLock): string {
   return `${HEADER}${stringify(LockSchema.parse(lock), { lineWidth: 0 })}`;
 }
 
-/** Reads a lock strictly; undefined when the file does not exist. */
-export async function readLock(file: string, shown: string): Promise<StackLock | undefined> {
-  let parsed: Awaited<ReturnType<typeof parseYamlFile>>;
+/**
+ * Reads a lock strictly; undefined when the file does not exist. With `rewrite` (verify
+ * --update-lock) a file that starts with the lock's header but no longer reads as a lock (a
+ * merge conflict, a bad hand edit) is undefined too, so it can be written again; any other
+ * file stays an error, so a mistaken --lock never overwrites it.
+ */
+export async function readLock(
+  file: string,
+  shown: string,
+  options: { rewrite?: boolean } = {},
+): Promise<StackLock | undefined> {
+  let text: string;
   try {
-    parsed = await parseYamlFile(file, shown);
+    text = await readInputText(file, { shown });
   } catch (err) {
-    if ((err as { missing?: boolean }).missing) return undefined;
+    if (err instanceof InputFileError && err.missing) return undefined;
+    throw err;
+  }
+  const ours = text.startsWith(HEADER.slice(0, HEADER.indexOf("\n") + 1));
+  const invalid = (diagnostics: Diagnostic[], cause?: unknown) => {
+    if (options.rewrite && ours) return undefined;
+    const fix = options.rewrite
+      ? "it does not begin with the header shoppe verify writes, so it is not replaced; name another --lock or delete it"
+      : "write it again with shoppe verify --update-lock";
+    throw new InputError(`failed to load ${shown}: not a valid lock file; ${fix}`, diagnostics, {
+      cause,
+    });
+  };
+  let parsed: ReturnType<typeof parseYamlText>;
+  try {
+    parsed = parseYamlText(text, shown);
+  } catch (err) {
+    if (err instanceof InputError) return invalid(err.diagnostics, err);
     throw err;
   }
   const result = LockSchema.safeParse(parsed.value, { reportInput: true });
   if (!result.success) {
-    throw new InputError(
-      `failed to load ${shown}: not a valid lock file; write it again with shoppe verify --update-lock`,
-      issuesToDiagnostics(result.error.issues, parsed.positioned),
-    );
+    return invalid(issuesToDiagnostics(result.error.issues, parsed.positioned));
   }
   return result.data;
 }

@@ -80,13 +80,13 @@ describe("the built CLI (esbuild bundle)", () => {
     expect(built.stdout).toBe(sources.stdout);
   });
 
-  it("reports a bad manifest with its file, path and line, exit 1, as the sources do", async () => {
+  it("reports a bad manifest with its file, path and line, exit 2, as the sources do", async () => {
     const bad = path.join(dir, "bad.yaml");
     await writeFile(bad, "apiVersion: shoppe.coffea-casa.io/v1alpha1\nkind: Stack\nrelease: 3\n");
     const built = await shoppe(["validate", bad]);
     const sources = await runCli(["validate", bad], ROOT);
     expect(built.code).toBe(sources.code);
-    expect(built.code).not.toBe(0);
+    expect(built.code).toBe(2);
     expect(built.stderr).toContain(`${bad}:3:`);
     expect(built.stderr).toBe(sources.stderr);
   });

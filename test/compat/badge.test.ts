@@ -4,7 +4,7 @@
  * tier never above what every version earned, ignored results named with the reason, and the
  * ownership rule for the output directory.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -151,6 +151,27 @@ describe("shoppe badge", () => {
     const refused = await badge("again", p.current);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("notes.txt is not listed in .shoppe-badge.json");
+  });
+
+  it("refuses the project root, a symbolic link and a directory it did not write, touching none", async () => {
+    const root = await badge(".", p.current);
+    expect(root.code).toBe(2);
+    expect(root.stderr).toContain("failed to write the badges into .: it is the project root");
+    await mkdir(path.join(p.root, "theirs"));
+    await writeFile(path.join(p.root, "theirs/keep.txt"), "theirs\n");
+    await symlink("theirs", path.join(p.root, "link"));
+    const link = await badge("link", p.current);
+    expect(link.code).toBe(2);
+    expect(link.stderr).toContain(
+      "failed to write the badges into link: it is a symbolic link (to write where it points, give that path); name a new",
+    );
+    const theirs = await badge("theirs", p.current);
+    expect(theirs.code).toBe(2);
+    expect(theirs.stderr).toContain("it is not empty and has no .shoppe-badge.json");
+    expect(await readdir(path.join(p.root, "theirs"))).toEqual(["keep.txt"]);
+    expect(
+      (await readdir(p.root)).filter((n) => n.endsWith(".svg") || n === "badges.json"),
+    ).toEqual([]);
   });
 
   it("refuses input that is not e2e results, with one line and exit 2", async () => {

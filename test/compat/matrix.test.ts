@@ -4,10 +4,11 @@
  * their `v<version>` tags), the history read back from a published matrix, and the
  * directory's ownership.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MatrixData } from "../../src/compat/matrix-model.js";
+import { matrixMarkdown } from "../../src/compat/matrix-markdown.js";
+import type { MatrixCell, MatrixData } from "../../src/compat/matrix-model.js";
 import { runCli } from "../helpers/cli.js";
 import { type CompatProject, compatProject } from "./compat-project.js";
 
@@ -76,5 +77,66 @@ describe("shoppe matrix", () => {
     const refused = await runCli(["matrix", p.current, "-o", "m3"], p.root);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("CNAME is not listed in .shoppe-matrix.json");
+  });
+
+  it("publishes a run's own files, never what a link beside it points to", async () => {
+    const secret = path.join(p.root, "secret.txt");
+    await writeFile(secret, "not for the web\n");
+    const src = path.join(p.root, p.current, "20261201T1000Z-kind-k1.34.13-a1");
+    const linked = path.join(p.root, "linked-run");
+    await mkdir(linked);
+    await copyFile(path.join(src, "results.json"), path.join(linked, "results.json"));
+    await symlink(secret, path.join(linked, "summary.md"));
+    await symlink(secret, path.join(linked, "junit.xml"));
+    const r = await runCli(["matrix", "linked-run", "-o", "m4"], p.root);
+    expect(r.code).toBe(0);
+    const run = "m4/runs/0.2.0/1.34.13-kind-run-1.34.13";
+    expect(await readdir(path.join(p.root, run))).toEqual(["results.json"]);
+    expect(await read("m4/index.html")).not.toContain("summary.md");
+  });
+
+  it("names the state of each run a cell lists when it is not the cell's", () => {
+    const run = (tier: "cluster" | "control-plane", state: MatrixCell["state"]) => ({
+      tier,
+      state,
+      provider: "kind",
+      status: "passed",
+      finishedAt: "2026-12-01T00:00:00.000Z",
+      links: { results: `runs/${tier}/results.json` },
+    });
+    const cell: MatrixCell = {
+      version: "1.35.4",
+      state: "passing",
+      tier: "control-plane",
+      text: "passing at control-plane",
+      reasons: [],
+      standIns: [],
+      runs: [run("cluster", "untested"), run("control-plane", "passing")],
+    };
+    const data: MatrixData = {
+      name: "demo",
+      ignored: [],
+      releases: [
+        {
+          version: "0.2.0",
+          current: true,
+          digest: "sha256:0",
+          kubernetes: ["1.35.4"],
+          rows: [
+            {
+              id: "alpha",
+              displayName: "Alpha",
+              kind: "component",
+              enabled: true,
+              cells: [cell],
+              overall: { state: "passing", text: "passing (control-plane)" },
+            },
+          ],
+        },
+      ],
+    };
+    expect(matrixMarkdown(data)).toContain(
+      "| Alpha | passing at control-plane: [cluster: untested](runs/cluster/results.json), [control-plane](runs/control-plane/results.json) |",
+    );
   });
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { combine, componentOutcome, runRef, stackOutcome } from "../../src/compat/outcome.js";
 import type { RunFile } from "../../src/compat/runs.js";
-import { overall } from "../../src/compat/wording.js";
+import { badgeMessage, overall } from "../../src/compat/wording.js";
 import type { E2eResults } from "../../src/e2e/results/model.js";
 import { results } from "./compat-project.js";
 
@@ -54,6 +54,20 @@ describe("outcomes", () => {
     expect(combine([componentOutcome(failed, "alpha")]).state).toBe("failing");
   });
 
+  it("orders runs by time, not by the text of their times", () => {
+    // As text "…:05.500Z" sorts before "…:05Z" ("." < "Z"); as time it is later.
+    const early = runOf({ finishedAt: "2026-12-01T10:00:05Z" }, "early");
+    const later = runOf(
+      {
+        finishedAt: "2026-12-01T10:00:05.500Z",
+        components: [{ id: "alpha", status: "failed", workloads: [] }],
+      },
+      "later",
+    );
+    const v = combine([componentOutcome(early, "alpha"), componentOutcome(later, "alpha")]);
+    expect(v.state).toBe("failing");
+  });
+
   it("gives a component nothing at the service tier unless one of its checks reached the service", () => {
     const base = runOf({ tier: "service" });
     const apiOnly = runOf({
@@ -77,6 +91,15 @@ describe("outcomes", () => {
       reasons: ["the upgrade failed"],
     });
     expect(stackOutcome(runOf({}), ["alpha", "beta"]).state).toBe("passing");
+  });
+
+  it("says a failed run never installed the chart, rather than naming a tier", () => {
+    const { tier: _, ...rest } = runOf({ status: "failed", reason: "helm install failed" }).results;
+    const verdict = combine([stackOutcome({ ...runOf({}), results: rest }, ["alpha"])]);
+    expect(verdict).toMatchObject({ state: "failing", tier: "not-installed" });
+    expect(badgeMessage(["1.35.4"], overall([{ version: "1.35.4", verdict }]))).toBe(
+      "k8s 1.35 | failing (on 1.35, not installed)",
+    );
   });
 
   it("passes overall only when every version passes, at the lowest tier among them", () => {

@@ -150,7 +150,7 @@ if (why && UNDER_CI) {
       await work?.remove();
     });
 
-    it("runs every cell with nbclient: XCache, ServiceX, MLflow and Triton answer", async () => {
+    it("runs every cell with nbclient: XCache, ServiceX, MLflow and Triton answer (ServiceX's transformers simulated: nothing delivered)", async () => {
       const out = path.join(work.path, "executed.ipynb");
       const script = [
         "import sys, nbformat",

@@ -5,13 +5,24 @@
  * the component that failed first.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { checkNewFile, writeNewFile } from "../../src/e2e/bundle/output.js";
 import { MASK, redactObject } from "../../src/e2e/bundle/redact.js";
 import { diagnose, firstFailure, summaryMarkdown } from "../../src/e2e/bundle/summary.js";
 import { tarGz } from "../../src/e2e/bundle/tar.js";
+import { InputError } from "../../src/errors.js";
 import { Redactor } from "../../src/exec/redact.js";
 import { readTarGz } from "../../src/helm/tar-gz.js";
 
@@ -187,5 +198,52 @@ describe("SUMMARY.md", () => {
     expect(
       summaryMarkdown({ title: "t", about: [], findings: [], notes: [], files: [] }),
     ).toContain("No component failed");
+  });
+});
+
+describe("the archive file", () => {
+  const archive = Buffer.from("archive bytes");
+
+  it("is refused before collecting when anything is at its path or its directory is missing", async () => {
+    const dir = mkdtempSync(path.join(tmp, "out-"));
+    const file = path.join(dir, "old.tar.gz");
+    writeFileSync(file, "kept");
+    const link = path.join(dir, "link.tar.gz");
+    symlinkSync(path.join(dir, "elsewhere.tar.gz"), link);
+    await expect(checkNewFile(file, "old.tar.gz")).rejects.toThrow(
+      "failed to write old.tar.gz: it exists; name another file with -o",
+    );
+    await expect(checkNewFile(link, "link.tar.gz")).rejects.toThrow(
+      "failed to write link.tar.gz: it exists (a symbolic link); name another file with -o",
+    );
+    await expect(checkNewFile(path.join(dir, "no/b.tar.gz"), "no/b.tar.gz")).rejects.toThrow(
+      "failed to write no/b.tar.gz: its directory no does not exist; create it or name another file with -o",
+    );
+    await expect(checkNewFile(path.join(dir, "new.tar.gz"), "new.tar.gz")).resolves.toBe(undefined);
+  });
+
+  it("never replaces an entry that appeared while collecting, nor writes through a link", async () => {
+    const dir = mkdtempSync(path.join(tmp, "out-"));
+    const file = path.join(dir, "raced.tar.gz");
+    writeFileSync(file, "kept");
+    await expect(writeNewFile(file, "raced.tar.gz", archive)).rejects.toThrow(InputError);
+    expect(readFileSync(file, "utf8")).toBe("kept");
+    const target = path.join(dir, "target");
+    const link = path.join(dir, "link.tar.gz");
+    symlinkSync(target, link);
+    await expect(writeNewFile(link, "link.tar.gz", archive)).rejects.toThrow(
+      "failed to write link.tar.gz: it exists; name another file with -o",
+    );
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(["link.tar.gz", "raced.tar.gz"]);
+  });
+
+  it("writes a new file whole, readable by its owner only, leaving no scratch file", async () => {
+    const dir = mkdtempSync(path.join(tmp, "out-"));
+    const file = path.join(dir, "new.tar.gz");
+    await writeNewFile(file, "new.tar.gz", archive);
+    expect(readFileSync(file)).toEqual(archive);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir)).toEqual(["new.tar.gz"]);
   });
 });

@@ -2,7 +2,8 @@
  * Bad input to `shoppe e2e run`, `e2e matrix` and `support-bundle`: one clear error line, exit
  * 2, and nothing created (no results, no cluster state, no dependencies built, no namespace).
  */
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,6 +91,23 @@ describe("shoppe e2e run: bad input", () => {
       ]),
     ).toMatch(
       /^error: failed to run Kubernetes 1\.35\.8 on the existing provider: failed to read the kubeconfig .*nowhere\.yaml: no such file/,
+    );
+    // A FIFO is refused at once, never waited on for a writer.
+    const fifo = path.join(project.root, "kubeconfig.fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(
+      await refused(["e2e", "run", "--provider", "existing", "--kubeconfig", "kubeconfig.fifo"]),
+    ).toMatch(
+      /^error: failed to run the existing provider: .*failed to read the kubeconfig .*kubeconfig\.fifo: it is a named pipe \(FIFO\), not a regular file/,
+    );
+    const bundle = await runCli(
+      ["support-bundle", "-n", "x", "--kubeconfig", "kubeconfig.fifo"],
+      project.root,
+      project.env,
+    );
+    expect(bundle.code).toBe(2);
+    expect(bundle.stderr).toMatch(
+      /^error: failed to read the kubeconfig .*kubeconfig\.fifo: it is a named pipe/,
     );
   });
 
@@ -181,5 +199,58 @@ describe("shoppe support-bundle: bad input", () => {
       /^error: failed to read the kubeconfig .*nowhere\.yaml: no such file/,
     );
     expect(readdirSync(project.root).filter((f) => f.endsWith(".tar.gz"))).toEqual([]);
+  });
+
+  it("an output path already taken, even by a dangling symlink, or in a missing directory, before reaching any cluster", async () => {
+    writeFileSync(path.join(project.root, "taken.tar.gz"), "kept");
+    symlinkSync(
+      path.join(project.root, "elsewhere.tar.gz"),
+      path.join(project.root, "link.tar.gz"),
+    );
+    const cases: [string, string][] = [
+      [
+        "taken.tar.gz",
+        "error: failed to write taken.tar.gz: it exists; name another file with -o\n",
+      ],
+      [
+        "link.tar.gz",
+        "error: failed to write link.tar.gz: it exists (a symbolic link); name another file with -o\n",
+      ],
+      [
+        "no/b.tar.gz",
+        "error: failed to write no/b.tar.gz: its directory no does not exist; create it or name another file with -o\n",
+      ],
+    ];
+    for (const [out, stderr] of cases) {
+      const r = await runCli(
+        ["support-bundle", "-n", "x", "--kubeconfig", "nowhere.yaml", "-o", out],
+        project.root,
+        project.env,
+      );
+      expect(r.code, out).toBe(2);
+      expect(r.stderr, out).toBe(stderr);
+    }
+    expect(readFileSync(path.join(project.root, "taken.tar.gz"), "utf8")).toBe("kept");
+    expect(existsSync(path.join(project.root, "elsewhere.tar.gz"))).toBe(false);
+  });
+
+  it("a cluster that does not answer, naming the context, the server and why", async () => {
+    const port = await closedPort();
+    writeFileSync(
+      path.join(project.root, "down.kubeconfig"),
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\ncontexts: [{name: down, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: abc}}]\ncurrent-context: down\n`,
+    );
+    const r = await runCli(
+      ["support-bundle", "-n", "x", "--kubeconfig", "down.kubeconfig", "-o", "down.tar.gz"],
+      project.root,
+      project.env,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: failed to reach the cluster of context "down" at https://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*; check --kubeconfig and --context, and that the cluster is up\n$`,
+      ),
+    );
+    expect(existsSync(path.join(project.root, "down.tar.gz"))).toBe(false);
   });
 });

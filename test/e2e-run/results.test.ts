@@ -11,7 +11,11 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { junitXml, xmlEscape } from "../../src/e2e/results/junit.js";
 import { markdownSummary } from "../../src/e2e/results/markdown.js";
-import { E2E_RESULTS_SCHEMA_FILE, e2eResultsSchemaText } from "../../src/e2e/results/model.js";
+import {
+  E2E_RESULTS_SCHEMA_FILE,
+  E2eResultsSchema,
+  e2eResultsSchemaText,
+} from "../../src/e2e/results/model.js";
 import {
   appendStepSummary,
   RESULTS_OWNER,
@@ -41,6 +45,11 @@ describe("schema/e2e-results.schema.json", () => {
     (passedSkip.checks[1] as { status: string }).status = "ok";
     expect(validate(passedSkip)).toBe(false);
     expect(validate({ ...sampleResults(), surprise: true })).toBe(false);
+    // Times are compared across runs: only an ISO 8601 UTC time orders them.
+    expect(validate({ ...sampleResults(), finishedAt: "yesterday" })).toBe(false);
+    expect(
+      E2eResultsSchema.safeParse({ ...sampleResults(), finishedAt: "yesterday" }).success,
+    ).toBe(false);
     const { tier: _t, ...untiered } = sampleResults({ status: "not-run" });
     expect(validate(untiered)).toBe(true);
   });

@@ -174,6 +174,17 @@ describeWithUpstream("mirror create (real stack)", ["helm", "helm3"], () => {
       const self = await runCli(["mirror", "create", "--mirror", "out", "out"], real.root, env);
       expect(self.code).toBe(2);
       expect(self.stderr).toContain("it is the mirror to copy from");
+      // A parent that exists but cannot hold a directory: one line, never a hang.
+      const proc = await runCli(
+        ["mirror", "create", "--mirror", derived, "/proc/shoppe-mirror"],
+        real.root,
+        env,
+      );
+      expect(proc.code).toBe(1);
+      expect(proc.stderr).toMatch(
+        /^error: failed to write the mirror \/proc\/shoppe-mirror: ENOENT/m,
+      );
+      expect(proc.stderr).not.toContain("internal error");
     } finally {
       await real.close();
     }

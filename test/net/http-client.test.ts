@@ -4,6 +4,9 @@
  * connections, the concurrency limit, the body cap, aborts, and the ETag cache (304 answered
  * from disk, offline answers, a server that stops sending validators).
  */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
@@ -193,6 +196,24 @@ describe("HttpCache", () => {
     expect((await cache.get(client, server.url)).outcome).toBe("fetched");
     expect(seen.at(-1)).toBeUndefined();
   });
+
+  it("never blocks on a FIFO in the cache: the entry is fetched afresh and replaced", async () => {
+    server.set((_q, res) => res.writeHead(200, { etag: '"v1"' }).end("fresh"));
+    const cacheDir = path.join(dir.path, "cache");
+    const url = `${server.url}/index.yaml`;
+    const key = createHash("sha256").update(url).digest("hex");
+    await mkdir(cacheDir);
+    execFileSync("mkfifo", [
+      path.join(cacheDir, `${key}.json`),
+      path.join(cacheDir, `${key}.body`),
+    ]);
+    const cache = new HttpCache(cacheDir);
+    const offline = await failure(cache.get(new HttpClient({ offline: true }), url));
+    expect((offline as FetchError).failure).toBe("offline");
+    const got = await cache.get(new HttpClient(), url);
+    expect(got).toMatchObject({ outcome: "fetched", transferred: 5 });
+    expect(await readFile(path.join(cacheDir, `${key}.body`), "utf8")).toBe("fresh");
+  }, 10_000);
 
   it("turns an error status into a FetchError naming it", async () => {
     server.set((_q, res) => res.writeHead(404).end());

@@ -2,8 +2,10 @@
  * release-changes.yaml: its committed JSON Schema is fresh, and render puts the entries of
  * stack.yaml's version into the umbrella's artifacthub.io/changes (and no others).
  */
+
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -69,4 +71,17 @@ describe("release-changes.yaml", () => {
     expect(err.message).toBe(`failed to read ${CHANGES_FILE}: not a valid release changes file`);
     expect(err.diagnostics[0].position).toMatchObject({ file: CHANGES_FILE, line: 3 });
   });
+
+  it("a FIFO in its place is refused at once, not waited on", async () => {
+    const file = path.join(project.root, CHANGES_FILE);
+    await rm(file, { force: true });
+    execFileSync("mkfifo", [file]);
+    try {
+      const err = await render(project.context(), {}).catch((e) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toMatch(/^failed to read release-changes\.yaml: .*named pipe/);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }, 10_000);
 });

@@ -2,11 +2,13 @@
  * What `release` refuses and how the CLI says it: a dirty work tree, a stale chart, nothing to
  * release, --publish without a token (exit 2, one line), and the plan as text and JSON.
  */
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, chmod, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { releaseCut } from "../../src/actions/release.js";
+import { render } from "../../src/actions/render.js";
 import { CheckFailedError } from "../../src/errors.js";
+import { ReleaseStepError } from "../../src/release/cut/steps.js";
 import { runCli } from "../helpers/cli.js";
 import { describeWithTools, toolPath } from "../helpers/tools.js";
 import { createReleaseProject, type ReleaseProject } from "../support/release-project.js";
@@ -34,6 +36,53 @@ describeWithTools("release: refusals and the command line", ["helm", "git"], () 
       "failed to cut a release: the work tree has uncommitted changes (?? notes.txt); commit or remove them first: a release is made from commits",
     );
   });
+
+  it("a cut stopped before its commit reverts its own edits, says git's reason, and the rerun finishes", async () => {
+    const hook = path.join(project.root, ".git", "hooks", "pre-commit");
+    await writeFile(hook, "#!/bin/sh\necho 'pre-commit: refused by the hook' >&2\nexit 1\n");
+    await chmod(hook, 0o755);
+    const o = { local: true, offline: true, ...(project.mirror ? { mirror: project.mirror } : {}) };
+    const err = await releaseCut(project.context(), o).catch((e) => e);
+    expect(err).toBeInstanceOf(ReleaseStepError);
+    expect(err.outcomes.find((s: { status: string }) => s.status === "failed")?.name).toBe(
+      "commit",
+    );
+    expect(err.message).toContain("  | pre-commit: refused by the hook");
+    expect(err.message).toContain(
+      "the release's uncommitted edits were reverted (CHANGELOG.md, charts/coffea-shoppe/Chart.yaml, charts/coffea-shoppe/README.md, charts/coffea-shoppe/values.yaml, release-changes.yaml, stack.yaml), so the work tree is clean again: run the same command again to finish the release v0.2.0",
+    );
+    expect(await project.git.status()).toEqual([]);
+    await rm(hook);
+    const r = await releaseCut(project.context(), o);
+    expect(r.steps.filter((s) => s.status !== "applied")).toEqual([]);
+    expect(await project.git.tagInfo("v0.2.0")).toEqual({
+      commit: await project.git.resolve("HEAD"),
+      annotated: true,
+    });
+  }, 120_000);
+
+  it("packages anew when the tag was deleted and cut again on another commit", async () => {
+    const o = { local: true, offline: true, ...(project.mirror ? { mirror: project.mirror } : {}) };
+    const first = await releaseCut(project.context(), o);
+    await project.git.run(["tag", "--delete", "v0.2.0"]);
+    await project.git.run(["reset", "--quiet", "--hard", "HEAD~1"]);
+    const stack = path.join(project.root, "stack.yaml");
+    await writeFile(
+      stack,
+      (await readFile(stack, "utf8")).replace(
+        "description: XRootD proxy file cache",
+        "description: An XRootD proxy file cache",
+      ),
+    );
+    await render(project.context(), {});
+    await project.git.run(["commit", "-qam", "describe XCache"]);
+    const again = await releaseCut(project.context(), o);
+    expect(again.steps.find((s) => s.name === "package the chart")?.status).toBe("applied");
+    expect(again.archive?.sha256).not.toBe(first.archive?.sha256);
+    expect(
+      (await readFile(path.join(project.root, `${again.archive?.file}.commit`), "utf8")).trim(),
+    ).toBe(await project.git.resolve("refs/tags/v0.2.0"));
+  }, 120_000);
 
   it("refuses a stale chart", async () => {
     const stack = path.join(project.root, "stack.yaml");

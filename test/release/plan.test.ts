@@ -6,10 +6,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { UsageError } from "../../src/errors.js";
 import { type Stack, StackSchema } from "../../src/manifest/schema.js";
 import { levelReasons, nextVersion, releaseLevel } from "../../src/release/next-version.js";
 import { planRelease } from "../../src/release/plan.js";
 import { diffStacks, stepLevel } from "../../src/release/stack-diff.js";
+import { releaseTargets } from "../../src/release/targets.js";
 import { ROOT } from "../helpers/tools.js";
 
 const base = (): Stack =>
@@ -199,6 +201,22 @@ describe("the next version", () => {
     });
     expect(planRelease({ current: base(), tagged: ["0.1.0-rc.1"], pre: "rc" }).version).toBe(
       "0.1.0-rc.2",
+    );
+  });
+});
+
+describe("release targets", () => {
+  const home = "https://github.com/CoffeaTeam/coffea-shoppe";
+  it("send the token only over https, or http on this machine", () => {
+    expect(releaseTargets({}, {}, home).api).toBe("https://api.github.com");
+    expect(releaseTargets({ githubApi: "http://127.0.0.1:8080" }, {}, home).api).toBe(
+      "http://127.0.0.1:8080",
+    );
+    expect(() => releaseTargets({ githubApi: "http://ghe.example.org/api/v3" }, {}, home)).toThrow(
+      'failed to use the GitHub API "http://ghe.example.org/api/v3": not https, and the token would travel in clear text; set --github-api (SHOPPE_GITHUB_API, GITHUB_API_URL) to an https:// URL',
+    );
+    expect(() => releaseTargets({}, { GITHUB_API_URL: "api.github.com" }, home)).toThrow(
+      UsageError,
     );
   });
 });

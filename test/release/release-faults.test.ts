@@ -181,7 +181,7 @@ describeWithTools(
     }, 120_000);
 
     it("connections dropped on every publish attempt stop the run; the rerun publishes the draft", async () => {
-      // Four attempts: the first and octokit's three retries (src/release/github/client.ts).
+      // Four attempts: the first and octokit's three retries (src/github/client.ts).
       api.inject({
         method: "PATCH",
         path: /^\/repos\/CoffeaTeam\/coffea-shoppe\/releases\/\d+$/,

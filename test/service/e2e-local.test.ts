@@ -57,7 +57,7 @@ describeWithRealCharts(
     }, 600_000);
     afterAll(() => project?.close());
 
-    it("starts every launched component's real server from the rendered chart, tier service", () => {
+    it("starts every launched component's real server from the rendered chart, tier service, each stand-in named as one", () => {
       expect(ci.stderr).toContain("service tier: starting");
       const res = ci.results;
       expect(res.tier).toBe("service");
@@ -85,6 +85,11 @@ describeWithRealCharts(
       expect(servicex.filter((s) => s.standIn).map((s) => s.name.split(" ")[0])).toEqual([
         "moto",
         "transformers",
+      ]);
+      // Coffea-Casa's notebook image never runs here: JupyterHub's own single-user server does.
+      const hub = byId["coffea-casa"]?.software ?? [];
+      expect(hub.filter((s) => s.standIn).map((s) => s.name.split(" ")[0])).toEqual([
+        "jupyterhub-singleuser",
       ]);
       expect(res.status, ci.stderr).toBe("passed");
       expect(ci.code).toBe(0);
@@ -153,6 +158,9 @@ describeWithRealCharts(
       const kept = up?.checks.find((c) => c.name === "mlflow-run-kept");
       expect(kept?.status, `${kept?.reason}\n${r.stderr}`).toBe("passed");
       expect(up?.checks.find((c) => c.name === "claims-kept")?.status).toBe("skipped");
+      // What answered after the upgrade is compared with this stack.yaml's pins.
+      const mlflow = run?.results.components.find((c) => c.id === "mlflow");
+      expect(mlflow?.software?.[0]).toMatchObject({ pinned: "3.15.1", match: true });
       expect(readdirSync(path.join(project.root, "results-prod")).length).toBeGreaterThan(0);
     }, 600_000);
   },

@@ -23,7 +23,7 @@ import { describeWithRealCharts } from "../support/upstream-mirror.js";
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 90_000 };
 
 describeWithRealCharts(
-  "jupyterhub-spawn against JupyterHub configured from the rendered chart",
+  "jupyterhub-spawn against JupyterHub configured from the rendered chart (stand-in: its single-user server for the notebook image)",
   ["helm", "jupyterhub", "configurable-http-proxy"],
   () => {
     let t: TestTier;
@@ -55,7 +55,19 @@ describeWithRealCharts(
       expect(c?.software?.map((s) => [s.answered, s.match])).toEqual([
         ["5.5.0", true],
         ["5.2.0", true],
+        [undefined, false],
       ]);
+      expect(c?.software?.[1]?.pinned).toBe(
+        "5.2.0 (quay.io/jupyterhub/configurable-http-proxy:5.2.0, as rendered)",
+      );
+    });
+
+    it("names the notebook image's stand-in as one", () => {
+      const stand = t.components[0]?.software?.filter((s) => s.standIn) ?? [];
+      expect(stand.map((s) => s.name.split(" ")[0])).toEqual(["jupyterhub-singleuser"]);
+      expect(stand[0]?.standIn).toMatch(
+        /^the notebook image \(hub\.opensciencegrid\.org\/coffea-casa\/cc-dask-alma9:.+\) is a container image/,
+      );
     });
 
     it("passes: a test user's server starts with every wired variable as rendered", async () => {

@@ -22,7 +22,7 @@ import { describeWithRealCharts } from "../support/upstream-mirror.js";
 const env = { runsContainers: true, hasApi: false, notReady: new Set<string>(), timeoutMs: 60_000 };
 
 describeWithRealCharts(
-  "servicex-transform against ServiceX running the rendered chart",
+  "servicex-transform against ServiceX running the rendered chart (stand-ins: moto for MinIO, transformer pods simulated)",
   ["helm", ...SERVICEX_TOOLS],
   () => {
     let t: TestTier;

@@ -47,3 +47,13 @@ describeWithTools("scripts/install-tools on an installed tree", ["helm", "helm3"
     expect(res.stderr).not.toContain("building");
   });
 });
+
+describe("scripts/install-system-packages", () => {
+  it("has the unpinned system tools the tests run, and leaves them alone when present", async () => {
+    const script = path.join(ROOT, "scripts/install-system-packages");
+    const res = await run(script, ["base"], { env: { ...process.env } });
+    expect(res.stderr).toContain("git already installed");
+    expect(res.stderr).toContain("openssl already installed");
+    expect(res.stderr).not.toContain("apt-get");
+  });
+});

@@ -35,9 +35,13 @@ for (const b of ["kind", "docker"]) {
   chmodSync(path.join(bin, b), 0o755);
 }
 
-/** Records every command; answers like kind and a running docker; fails `kind <fail>` on demand. */
+/**
+ * Records every command; answers like kind (keeping its set of clusters, one of them made by
+ * someone else) and a running docker; fails `kind <fail>` on demand.
+ */
 class RecordingRunner implements Runner {
   readonly commands: string[][] = [];
+  readonly clusters = new Set(["other"]);
   constructor(private readonly fail?: string) {}
   async run(file: string, args: readonly string[], _o?: RunOptions) {
     const argv = [path.basename(file), ...args];
@@ -53,7 +57,10 @@ class RecordingRunner implements Runner {
       });
     }
     let stdout = "";
+    const name = args[args.indexOf("--name") + 1] as string;
+    if (sub === "delete cluster") this.clusters.delete(name);
     if (sub === "create cluster") {
+      this.clusters.add(name);
       const kc = args[args.indexOf("--kubeconfig") + 1] as string;
       writeFileSync(
         kc,
@@ -61,7 +68,7 @@ class RecordingRunner implements Runner {
       );
     }
     if (sub === "get nodes") stdout = "ci-control-plane\nci-worker\n";
-    if (sub === "get clusters") stdout = "ci\nother\n";
+    if (sub === "get clusters") stdout = [...this.clusters].map((c) => `${c}\n`).join("");
     if (file.endsWith("docker")) stdout = "27.3.1\n";
     return { stdout, stderr: "", durationMs: 1 };
   }
@@ -116,6 +123,7 @@ describe("kind provider commands", () => {
     const dir = path.join(state, "ci");
     expect(r.commands).toEqual([
       ["docker", "info", "--format", "{{.ServerVersion}}"],
+      ["kind", "get", "clusters"],
       [
         "kind",
         "create",
@@ -144,10 +152,12 @@ describe("kind provider commands", () => {
     });
   });
 
-  it("exports the kubeconfig and deletes only a cluster kind knows", async () => {
+  it("exports the kubeconfig and deletes only a cluster it created", async () => {
     const r = new RecordingRunner();
     const state = path.join(root, "state2");
     const p = provider(r, state);
+    await p.create({ name: "ci", nodeImage: IMAGE });
+    r.commands.length = 0;
     expect(await p.kubeconfig("ci")).toBe(`${state}/ci/kubeconfig`);
     expect((await p.delete("ci")).found).toBe(true);
     expect((await p.delete("gone")).found).toBe(false);
@@ -158,6 +168,28 @@ describe("kind provider commands", () => {
       ["kind", "get", "clusters"],
     ]);
     expect(existsSync(path.join(state, "ci"))).toBe(false);
+  });
+
+  it("leaves alone a kind cluster and a directory it did not create", async () => {
+    const r = new RecordingRunner();
+    const state = path.join(root, "state4");
+    // Someone's directory under the state root, named like a cluster.
+    mkdirSync(path.join(state, "notes"), { recursive: true });
+    writeFileSync(path.join(state, "notes", "todo.txt"), "mine\n");
+    const p = provider(r, state);
+    await expect(p.delete("other")).rejects.toThrow(
+      `failed to delete cluster "other" with kind: ${state}/other/kind.yaml is missing, so shoppe did not create it here and leaves it alone; delete it yourself with: kind delete cluster --name other`,
+    );
+    expect(await p.delete("notes")).toEqual({ name: "notes", found: false, stopped: [] });
+    await expect(p.create({ name: "other", nodeImage: IMAGE })).rejects.toThrow(
+      'failed to create cluster "other" with kind: a kind cluster of that name exists; shoppe did not create it; pass another --name, or delete it yourself with: kind delete cluster --name other',
+    );
+    await expect(p.create({ name: "notes", nodeImage: IMAGE })).rejects.toThrow(
+      `failed to create cluster "notes" with kind: ${state}/notes exists; remove it or pass another --name or --clusters-dir`,
+    );
+    expect(r.commands.filter((c) => c[1] === "delete" || c[1] === "create")).toEqual([]);
+    expect(r.clusters.has("other")).toBe(true);
+    expect(readFileSync(path.join(state, "notes", "todo.txt"), "utf8")).toBe("mine\n");
   });
 
   it("deletes what a failed create left and removes its state", async () => {

@@ -1,4 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,6 +27,7 @@ import { kwokNode, resolveNodeResources } from "../../src/e2e/providers/kwok/nod
 import { KwokProvider } from "../../src/e2e/providers/kwok/provider.js";
 import { KWOK_STAGES, SIMULATE_ANNOTATION } from "../../src/e2e/providers/kwok/stages.js";
 import { InputError, ToolError } from "../../src/errors.js";
+import { describeWithTools, findTool } from "../helpers/tools.js";
 
 const pki: PkiFiles = {
   dir: "/s/pki",
@@ -208,3 +219,55 @@ describe("kwok create preflight", () => {
     expect((err as Error).message).toMatch(/built without version ldflags/);
   });
 });
+
+describeWithTools(
+  "kwok create on a name taken by something else",
+  ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"],
+  () => {
+    const dirs: string[] = [];
+    afterEach(() => {
+      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    });
+
+    it("refuses a directory or file that is no cluster's, however old, and keeps it", async () => {
+      const root = mkdtempSync(path.join(tmpdir(), "shoppe-kwok-claim-"));
+      dirs.push(root);
+      const old = new Date(Date.now() - 3_600_000);
+      mkdirSync(path.join(root, "docs"));
+      writeFileSync(path.join(root, "docs", "notes.md"), "mine\n");
+      writeFileSync(path.join(root, "readme"), "mine\n");
+      for (const f of ["docs", "readme"]) utimesSync(path.join(root, f), old, old);
+      const p = new KwokProvider(
+        createContext({ root, env: { PATH: path.dirname(findTool("kwok") as string) } }),
+        { stateRoot: root },
+      );
+      // Already aborted: without the refusal, create would clear the name and stop right away.
+      const signal = AbortSignal.abort();
+      for (const name of ["docs", "readme"]) {
+        await expect(p.create({ name, signal })).rejects.toThrow(
+          `failed to create cluster "${name}": ${root}/${name} exists and holds no kwok cluster; remove it or pass another --name or --clusters-dir`,
+        );
+      }
+      expect(readFileSync(path.join(root, "docs", "notes.md"), "utf8")).toBe("mine\n");
+      expect(readFileSync(path.join(root, "readme"), "utf8")).toBe("mine\n");
+    });
+
+    it("takes over the empty directory of a create killed before its state file", async () => {
+      const root = mkdtempSync(path.join(tmpdir(), "shoppe-kwok-claim-"));
+      dirs.push(root);
+      const old = new Date(Date.now() - 3_600_000);
+      mkdirSync(path.join(root, "gone"));
+      writeFileSync(path.join(root, "gone", "cluster.json.4242.tmp"), "{");
+      utimesSync(path.join(root, "gone"), old, old);
+      const p = new KwokProvider(
+        createContext({ root, env: { PATH: path.dirname(findTool("kwok") as string) } }),
+        { stateRoot: root },
+      );
+      const err = await p
+        .create({ name: "gone", signal: AbortSignal.abort() })
+        .catch((e: unknown) => e);
+      expect((err as Error).message).not.toContain("holds no kwok cluster");
+      expect(existsSync(path.join(root, "gone", "cluster.json.4242.tmp"))).toBe(false);
+    });
+  },
+);

@@ -196,6 +196,16 @@ describeWithUpstream("shoppe bump --pr", [], () => {
     });
     expect(noRepo.code).toBe(2);
     expect(noRepo.stderr).toContain("--publish needs the GitHub repository as owner/name");
+    // The token travels to the API: never in clear text to another machine.
+    const clear = await runCli(["bump", "servicex", "--pr", "--publish"], project.root, {
+      ...env(),
+      GITHUB_API_URL: "http://github.example/api/v3",
+    });
+    expect(clear.code).toBe(2);
+    expect(clear.stderr).toContain(
+      'failed to use the GitHub API "http://github.example/api/v3": not https, and the token would travel in clear text',
+    );
+    expect(clear.stderr).not.toContain(TOKEN);
     const flag = await runCli(
       [
         "--json",

@@ -5,7 +5,7 @@
  * only the edited lines change, the umbrella is re-rendered, and what cannot be derived
  * (Coffea-Casa's images: its archives are not published here) is reported, not guessed.
  */
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, lstat, mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -181,6 +181,27 @@ describeWithUpstream("shoppe bump on the real stack", [], () => {
       });
     } finally {
       server.fault("ssl-helm-charts", undefined);
+      await p.close();
+    }
+  });
+
+  it("refuses a symlinked stack.yaml instead of replacing the link by a copy, and leaves its target", async () => {
+    const p = await projectFromText(older);
+    try {
+      const real = path.join(p.root, "real-stack.yaml");
+      await rename(path.join(p.root, "stack.yaml"), real);
+      await symlink("real-stack.yaml", path.join(p.root, "stack.yaml"));
+      const r = await runCli(["bump", "servicex", "--retries", "0"], p.root);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        "failed to write stack.yaml: it is a symbolic link to real-stack.yaml, which a rewrite would replace by a copy; name the file it points to instead",
+      );
+      expect((await lstat(path.join(p.root, "stack.yaml"))).isSymbolicLink()).toBe(true);
+      expect(await readFile(real, "utf8")).toBe(older);
+      const direct = await runCli(["bump", "servicex", "-f", "real-stack.yaml"], p.root);
+      expect(direct.code).toBe(0);
+      expect(await readFile(real, "utf8")).toContain("      version: 1.5.3");
+    } finally {
       await p.close();
     }
   });

@@ -5,13 +5,22 @@
  * give and every image and kind node image marked unresolved (no registry is reachable here),
  * never invented.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { verify } from "../../src/actions/verify.js";
 import { createContext } from "../../src/context.js";
+import { InputError } from "../../src/errors.js";
 import {
   LOCK_FILE,
   LOCK_SCHEMA_FILE,
@@ -115,6 +124,79 @@ describeWithUpstream("the committed stack.lock", [], () => {
       })),
     );
   });
+
+  it("--update-lock writes again a lock a merge conflict broke, but never another file", async () => {
+    const dir = await tempDir("lock");
+    try {
+      const run = (lock: string, updateLock: boolean) =>
+        verify(createContext({ root: ROOT }), {
+          mirror: UPSTREAM_SOURCE,
+          offline: true,
+          lock,
+          updateLock,
+        }).catch((e: Error) => e);
+      const conflicted = path.join(dir.path, "stack.lock");
+      const lines = committed().split("\n");
+      lines.splice(10, 0, "<<<<<<< HEAD", "=======", ">>>>>>> bump");
+      writeFileSync(conflicted, lines.join("\n"));
+      const refused = await run(conflicted, false);
+      expect((refused as Error).message).toMatch(
+        /^failed to load .*stack\.lock: not a valid lock file; write it again with shoppe verify --update-lock$/,
+      );
+      const r = await run(conflicted, true);
+      expect(r).toMatchObject({ written: true });
+      expect(readFileSync(conflicted, "utf8")).toBe(committed());
+      // A file that is no lock of ours (a mistaken --lock) is not overwritten.
+      const notes = path.join(dir.path, "notes.md");
+      writeFileSync(notes, "# notes: keep\n");
+      const kept = await run(notes, true);
+      expect(kept).toBeInstanceOf(InputError);
+      expect((kept as Error).message).toContain(
+        "it does not begin with the header shoppe verify writes, so it is not replaced",
+      );
+      expect(readFileSync(notes, "utf8")).toBe("# notes: keep\n");
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it("never writes through a symlinked lock, nor blocks on a FIFO or writes over a directory", async () => {
+    const dir = await tempDir("lock");
+    try {
+      const run = (lock: string) =>
+        verify(createContext({ root: ROOT }), {
+          mirror: UPSTREAM_SOURCE,
+          offline: true,
+          lock,
+          updateLock: true,
+        }).catch((e: Error) => e);
+      const target = path.join(dir.path, "elsewhere.lock");
+      const old = committed().replace(/sha256:[0-9a-f]{64}/, `sha256:${"0".repeat(64)}`);
+      writeFileSync(target, old);
+      const link = path.join(dir.path, "stack.lock");
+      symlinkSync(target, link);
+      const viaLink = await run(link);
+      expect(viaLink).toBeInstanceOf(InputError);
+      expect((viaLink as Error).message).toBe(
+        `failed to write ${link}: it is a symbolic link to ${target}, which a rewrite would replace by a copy; name the file it points to instead`,
+      );
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(target, "utf8")).toBe(old);
+      const dangling = path.join(dir.path, "dangling.lock");
+      symlinkSync(path.join(dir.path, "nowhere"), dangling);
+      expect(await run(dangling)).toBeInstanceOf(InputError);
+      expect(existsSync(path.join(dir.path, "nowhere"))).toBe(false);
+      const fifo = path.join(dir.path, "fifo.lock");
+      execFileSync("mkfifo", [fifo]);
+      expect(((await run(fifo)) as Error).message).toContain("it is a named pipe (FIFO)");
+      mkdirSync(path.join(dir.path, "dir.lock"));
+      expect(((await run(path.join(dir.path, "dir.lock"))) as Error).message).toContain(
+        "it is a directory",
+      );
+    } finally {
+      await dir.remove();
+    }
+  }, 20_000);
 
   it("passes verify offline against the mirror with nothing but unresolved images", async () => {
     const r = await runCli(

@@ -4,7 +4,7 @@ import type { ClusterCreateResult, ClusterListResult } from "../../actions/clust
 import { UsageError } from "../../errors.js";
 import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
-import { settingOption } from "../options.js";
+import { durationMs, settingOption } from "../options.js";
 import { renderTable } from "../table.js";
 
 /** The action module, loaded when the command runs (a fast start for every other command). */
@@ -39,12 +39,6 @@ async function target(kit: Kit, cmd: Command, f: TargetFlags) {
 function int(flag: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} expects a whole number, got "${value}"`);
   return Number(value);
-}
-
-function seconds(flag: string, value: string): number {
-  const m = /^(\d+)(s|m)?$/.exec(value);
-  if (!m?.[1]) throw new UsageError(`${flag} expects a duration like 180s or 3m, got "${value}"`);
-  return Number(m[1]) * (m[2] === "m" ? 60_000 : 1_000);
 }
 
 function listHuman(r: ClusterListResult): string {
@@ -101,7 +95,7 @@ export function register(program: Command, kit: Kit): void {
           nodes: int("--nodes", f.nodes),
           nodeResources,
           ...(f.kubernetesVersion ? { kubernetesVersion: f.kubernetesVersion } : {}),
-          timeoutMs: seconds("--timeout", f.timeout),
+          timeoutMs: durationMs("--timeout", f.timeout),
           signal,
         }),
       );

@@ -2,11 +2,10 @@
 import type { Command } from "commander";
 import type { E2eMatrixResult, E2eRunResult } from "../../actions/e2e.js";
 import { describeSetting, settingSpec } from "../../config/registry.js";
-import { UsageError } from "../../errors.js";
 import { runReporter } from "../e2e-board.js";
 import { interruptible } from "../interrupt.js";
 import type { Kit } from "../kit.js";
-import { settingOption, umbrellaOptions } from "../options.js";
+import { durationMs, settingOption, umbrellaOptions } from "../options.js";
 import { renderTable } from "../table.js";
 
 /** The action module, loaded when the command runs. */
@@ -28,14 +27,6 @@ interface RunFlags {
 }
 
 /** "90s", "10m", "1h" → milliseconds. */
-function duration(flag: string, value: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(value);
-  if (!m?.[1] || Number(m[1]) === 0) {
-    throw new UsageError(`${flag} expects a duration like 90s, 10m or 1h, got "${value}"`);
-  }
-  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"];
-}
-
 function runHuman(r: E2eRunResult): string {
   const rows = r.runs.map((run) => [
     run.results.kubernetes.version,
@@ -108,7 +99,7 @@ export function register(program: Command, kit: Kit): void {
       provider?.value && provider.source !== "default"
         ? { name: provider.value, origin: provider.origin }
         : undefined;
-    const timeoutMs = duration("--timeout", f.timeout);
+    const timeoutMs = durationMs("--timeout", f.timeout);
     const ctx = await kit.context(cmd);
     const report = runReporter(kit.io, kit.flags(cmd));
     const result = await interruptible(async (signal) =>

@@ -154,8 +154,11 @@ export function register(program: Command, kit: Kit): void {
 
   notesFlags(release.command("notes"))
     .description("render the release notes (stdout) and the announcement from the templates")
-    .option("--notes-file <file>", "write the notes to this file")
-    .option("--announcement-file <file>", "write the announcement to this file")
+    .option("--notes-file <file>", "write the notes to this new file (an existing one is refused)")
+    .option(
+      "--announcement-file <file>",
+      "write the announcement to this new file (an existing one is refused)",
+    )
     .option("--announcement", "print the announcement instead of the notes")
     .action(
       async (

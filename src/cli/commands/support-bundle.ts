@@ -32,7 +32,10 @@ export function register(program: Command, kit: Kit): void {
     .option("--context <name>", "context (default the current one)")
     .option("-n, --namespace <name>", "the namespace to collect")
     .option("--release <name>", "a Helm release: its namespace, helm status and history")
-    .option("-o, --output <file>", "the archive to write (default shoppe-support-<time>.tar.gz)")
+    .option(
+      "-o, --output <file>",
+      "the archive to write, a new file (default shoppe-support-<time>.tar.gz)",
+    )
     .action(async (f: Flags, cmd: Command) => {
       const result = await (await actions()).supportBundle(await kit.context(cmd), f);
       kit.print(cmd, result, human);

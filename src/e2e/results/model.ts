@@ -22,7 +22,7 @@ export const Tier = z
     "static: lint and template only; control-plane: installed on a real API server with simulated pods (kwok); service: smoke checks passed against the real service software; cluster: real pods in kind or an existing cluster",
   );
 
-const isoTime = z.string().describe("ISO 8601 UTC time");
+const isoTime = z.iso.datetime().describe("ISO 8601 UTC time");
 const duration = z.number().int().nonnegative().describe("milliseconds");
 
 /** A workload of a component, as the readiness watch last saw it. */

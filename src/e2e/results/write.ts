@@ -7,7 +7,9 @@
  */
 import { appendFile, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeDirs } from "../../fsx/make-dirs.js";
 import { claimOwnedDir, type DirOwner, markerText } from "../../fsx/owned-dir.js";
+import { writeFailure } from "../../fsx/owned-write.js";
 import { deadScratch, scratchPath } from "../../fsx/scratch.js";
 import { junitXml } from "./junit.js";
 import { markdownSummary } from "./markdown.js";
@@ -65,18 +67,23 @@ export async function writeRun(
   files: Record<string, string | Buffer>,
 ): Promise<string> {
   const parent = path.dirname(r.dir);
-  await mkdir(parent, { recursive: true });
-  for (const s of deadScratch(r.dir, await readdir(parent), ["results"])) {
-    await rm(path.join(parent, s.name), { recursive: true, force: true });
-  }
-  const owned = await claimOwnedDir(r.dir, RESULTS_OWNER, use(r, "write results into"));
+  const writing = use(r, "write results into");
   const scratch = scratchPath(r.dir, "results");
-  await mkdir(scratch, { recursive: true });
   try {
+    await makeDirs(parent);
+    for (const s of deadScratch(r.dir, await readdir(parent), ["results"])) {
+      await rm(path.join(parent, s.name), { recursive: true, force: true });
+    }
+  } catch (err) {
+    throw writeFailure(err, writing);
+  }
+  const owned = await claimOwnedDir(r.dir, RESULTS_OWNER, writing);
+  try {
+    await mkdir(scratch);
     for (const [name, body] of Object.entries(files)) {
       await writeFile(path.join(scratch, name), body);
     }
-    await mkdir(r.dir, { recursive: true });
+    await makeDirs(r.dir);
     const target = path.join(r.dir, runDir);
     await rename(scratch, target);
     const listed = [...owned.listed, ...Object.keys(files).map((f) => `${runDir}/${f}`)];
@@ -85,6 +92,8 @@ export async function writeRun(
     await writeFile(tmp, markerText(RESULTS_OWNER, listed));
     await rename(tmp, marker);
     return target;
+  } catch (err) {
+    throw writeFailure(err, writing);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

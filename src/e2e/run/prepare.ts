@@ -106,7 +106,7 @@ export async function planRun(
     if (!d.available)
       throw new InputError(`failed to use the ${provider.name} provider: ${d.reason}`);
   } else if (o.namespace) {
-    await requireFreeNamespace(loadKubeconfig(o, ctx.env, ctx.root).kc, o.namespace);
+    await requireFreeNamespace((await loadKubeconfig(o, ctx.env, ctx.root)).kc, o.namespace);
   }
   const shown = o.results ?? path.join(".shoppe", "e2e");
   const results: ResultsDir = { dir: path.resolve(ctx.root, shown), shown, root: ctx.root };

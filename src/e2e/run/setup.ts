@@ -6,11 +6,13 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Context } from "../../context.js";
 import { CommandError } from "../../errors.js";
 import type { AttributionScope } from "../../inspect/attribution.js";
+import { withProgress } from "../../log.js";
 import type { Helm } from "../../tools/helm.js";
 import type { CheckRegistry } from "../checks/registry.js";
 import type { Cluster, ClusterProvider, ProviderCapabilities } from "../providers/provider.js";
 import type { NamespaceWatch } from "../readiness/watch.js";
 import type { CheckResult, ComponentResult, E2eResults } from "../results/model.js";
+import { disabledComponents } from "../results/shared-parts.js";
 import type { RunReporter } from "./events.js";
 import type { ChartToInstall } from "./release.js";
 import type { UpgradeSource } from "./upgrade-source.js";
@@ -78,16 +80,8 @@ export interface RunState {
 }
 
 /** Runs one step under a progress line. */
-export async function step<T>(ctx: Context, title: string, fn: () => Promise<T>): Promise<T> {
-  const p = ctx.progress.start(title);
-  try {
-    const v = await fn();
-    p.succeed();
-    return v;
-  } catch (err) {
-    p.fail();
-    throw err;
-  }
+export function step<T>(ctx: Context, title: string, fn: () => Promise<T>): Promise<T> {
+  return withProgress(ctx.progress, title, fn);
 }
 
 /** A failure in words: the error's message and, for a program, the last lines it printed. */
@@ -102,14 +96,7 @@ export function describe(err: unknown): string {
 
 /** Components disabled under the profile, reported as such (never as passed). */
 export function disabled(setup: RunSetup): ComponentResult[] {
-  return Object.entries(setup.enabled)
-    .filter(([, on]) => !on)
-    .map(([id]) => ({
-      id,
-      status: "skipped",
-      reason: `disabled in profile ${setup.profile}`,
-      workloads: [],
-    }));
+  return disabledComponents(setup.enabled, setup.profile);
 }
 
 /** The results of a version that was not run, and why (the provider cannot run it, an interrupt). */

@@ -85,7 +85,7 @@ export class LocalProcess {
   /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once it is gone. */
   async stop(graceMs = 5_000): Promise<void> {
     const pid = this.child.pid;
-    if (!pid || this.exited) return;
+    if (!pid) return;
     const kill = (sig: NodeJS.Signals) => {
       try {
         process.kill(-pid, sig);
@@ -93,6 +93,8 @@ export class LocalProcess {
         // The group is gone already.
       }
     };
+    // A leader that exited (a crash, a shell) may have left the rest of its group running.
+    if (this.exited) return kill("SIGKILL");
     kill("SIGTERM");
     const timer = setTimeout(() => kill("SIGKILL"), graceMs);
     await this.gone;

@@ -6,6 +6,7 @@
  */
 import type { Context } from "../../context.js";
 import type { CheckResult, ComponentResult, E2eResults, Tier } from "../results/model.js";
+import { disabledComponents, runStamp } from "../results/shared-parts.js";
 import { appendStepSummary, type ResultsDir, runFiles, writeRun } from "../results/write.js";
 
 /** Facts recorded of every run. */
@@ -34,25 +35,10 @@ export interface ServiceRun {
   results: E2eResults;
 }
 
-function stamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-}
-
 /** Builds and writes the results of a service-tier run. */
 export async function serviceResults(ctx: Context, o: ServiceRunOutcome): Promise<ServiceRun> {
   const finished = ctx.now();
-  const disabled: ComponentResult[] = Object.entries(o.enabled)
-    .filter(([, on]) => !on)
-    .map(([id]) => ({
-      id,
-      status: "skipped",
-      reason: `disabled in profile ${o.profile}`,
-      workloads: [],
-    }));
-  const components = [...o.components, ...disabled];
+  const components = [...o.components, ...disabledComponents(o.enabled, o.profile)];
   const failed =
     o.failure !== undefined ||
     components.some((c) => c.status === "failed" || c.status === "not-run") ||
@@ -60,7 +46,7 @@ export async function serviceResults(ctx: Context, o: ServiceRunOutcome): Promis
     o.upgrade?.status === "failed";
   const launched = o.components.some((c) => c.status === "passed");
   const tier: Tier | undefined = launched ? "service" : undefined;
-  const runId = `${stamp(o.started)}-${o.id}`;
+  const runId = `${runStamp(o.started)}-${o.id}`;
   const results: E2eResults = {
     apiVersion: "shoppe.coffea-casa.io/v1alpha1",
     kind: "E2eResults",
@@ -86,7 +72,7 @@ export async function serviceResults(ctx: Context, o: ServiceRunOutcome): Promis
     warnings: [],
     teardown: { status: "done", detail: "every local process stopped" },
   };
-  const dirName = `${stamp(o.started)}-local-k${o.kubeVersion}-${o.id}`;
+  const dirName = `${runStamp(o.started)}-local-k${o.kubeVersion}-${o.id}`;
   const dir = await writeRun(o.results, dirName, runFiles(results, undefined));
   await appendStepSummary(ctx.env, results);
   return { dir, results };

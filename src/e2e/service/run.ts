@@ -132,6 +132,8 @@ async function runTier(
   const enabled = await enabledComponents(p.u, p.profile);
   const tier = new ServiceTier({
     ...first,
+    // What the components answer is compared with this stack.yaml's pins (the old rendering has none).
+    pins: rendered.pins,
     profile: p.profile.name,
     root: ctx.root,
     runner: ctx.runner,

@@ -57,6 +57,8 @@ export class ServiceTier {
   /** Service ports the backing services serve: they outlive an upgrade. */
   private readonly sharedPorts = new Set<string>();
   private base?: string;
+  /** Set by `stop()`: nothing starts after it. */
+  private stopped = false;
   /** 0 for the first launch, then one more per upgrade (each in its own directories). */
   private generation = 0;
 
@@ -87,6 +89,8 @@ export class ServiceTier {
       renderChart: this.o.renderChart,
       start: (spec) => {
         if (this.o.signal.aborted) throw new Error("interrupted");
+        // A launcher step still under way when the tier stopped (a sibling failed) starts nothing.
+        if (this.stopped) throw new Error("the service tier has stopped");
         const p = new LocalProcess({
           ...spec,
           logFile: spec.logFile ?? path.join(dir, `${spec.name}.log`),
@@ -101,6 +105,7 @@ export class ServiceTier {
   }
 
   private async startShared(name: string): Promise<Launched> {
+    if (this.stopped) throw new Error("the service tier has stopped");
     let p = this.shared.get(name);
     if (!p) {
       const l = this.o.shared.find((s) => s.component === name);
@@ -232,7 +237,11 @@ export class ServiceTier {
 
   /** Stops every process, last started first, then the rest (a cluster), and removes the scratch directory. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([...this.processes].reverse().map((p) => p.stop()));
+    // A backing service still starting (a kwok cluster a failed launcher asked for) registers
+    // its stopper when it is done: wait for it (its start is bounded by the timeout).
+    await Promise.allSettled(this.shared.values());
     // A stopper that fails (a cluster already gone) must not keep the others from running.
     for (const stop of this.stoppers.splice(0).reverse()) await stop().catch(() => undefined);
     if (this.base && !this.o.keep) await rm(this.base, { recursive: true, force: true });

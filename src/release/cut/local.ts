@@ -54,11 +54,36 @@ export interface LocalRelease {
 
 const read = (file: string) => readFile(file, "utf8").catch(() => "");
 
+/** The paths the local steps write and commit (relative to the root). */
+export function releaseFiles(file: string, chartPath: string): string[] {
+  return [file, CHANGES_FILE, CHANGELOG, chartPath];
+}
+
+/**
+ * Puts `files` back as HEAD has them, after a cut that stopped before its commit; returns the
+ * paths it reverted. Safe because a cut starts from a clean work tree: every change to them
+ * is the cut's own, and a rerun starts clean instead of meeting its own edits as dirt.
+ */
+export async function revertUncommitted(git: Git, files: string[]): Promise<string[]> {
+  const changed = (await git.run(["status", "--porcelain", "--", ...files]))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.slice(3));
+  if (changed.length === 0) return [];
+  await git.run(["reset", "--quiet", "HEAD", "--", ...files]);
+  const tracked = (await git.run(["diff", "--name-only", "-z", "HEAD", "--", ...files]))
+    .split("\0")
+    .filter(Boolean);
+  if (tracked.length > 0) await git.run(["checkout", "--quiet", "HEAD", "--", ...tracked]);
+  await git.run(["clean", "--quiet", "--force", "-d", "--", ...files]);
+  return changed;
+}
+
 /** The local steps, in order. */
 export function localSteps(r: LocalRelease): ReleaseStep[] {
   const at = (f: string) => path.join(r.ctx.root, f);
   const changesText = changesFileText(r.version, r.changes);
-  const files = [r.file, CHANGES_FILE, CHANGELOG, r.chartPath];
+  const files = releaseFiles(r.file, r.chartPath);
   return [
     {
       name: "set the version",

@@ -6,11 +6,21 @@
  * which refuses substitutes. The same tag packages to the same bytes on any machine, so a
  * rerun elsewhere (CI after a local run) can check what was published against its own.
  */
-import { createHash } from "node:crypto";
-import { readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import {
+  lstat,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import path from "node:path";
 import { chartDeps, chartPackage } from "../../actions/chart.js";
 import type { Context } from "../../context.js";
+import { sha256 } from "../../helm/deps.js";
 import type { Git } from "../../tools/git.js";
 import { TOOLS_BIN } from "../../tools/locate.js";
 
@@ -37,18 +47,22 @@ export interface PackageJob {
   signal?: AbortSignal;
 }
 
-/** The sha256 of a file, hex. */
-export async function fileSha256(file: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(file))
-    .digest("hex");
-}
+/** Beside the archive: the commit it was packaged from. */
+const sourceFile = (archive: string) => `${archive}.commit`;
 
-/** The archive, when an earlier run packaged it. */
-export async function packaged(archive: string): Promise<PackagedChart | undefined> {
-  const st = await stat(archive).catch(() => undefined);
-  if (!st?.isFile()) return undefined;
-  return { file: archive, sha256: await fileSha256(archive), bytes: st.size };
+/**
+ * The archive, when an earlier run packaged it from `commit` (the tag's): one packaged from a
+ * tag since deleted and made again elsewhere is not this release's, and is packaged anew.
+ */
+export async function packaged(
+  archive: string,
+  commit: string | undefined,
+): Promise<PackagedChart | undefined> {
+  const st = await lstat(archive).catch(() => undefined);
+  if (!st?.isFile() || !commit) return undefined;
+  const from = await readFile(sourceFile(archive), "utf8").catch(() => "");
+  if (from.trim() !== commit) return undefined;
+  return { file: archive, sha256: await sha256(archive), bytes: st.size };
 }
 
 async function everyEntry(dir: string): Promise<string[]> {
@@ -99,6 +113,8 @@ export async function packageRelease(job: PackageJob): Promise<PackagedChart> {
     });
     const built = path.resolve(work, r.file);
     if (built !== job.archive) await rename(built, job.archive);
+    const commit = await git.resolve(`refs/tags/${job.tag}`);
+    await writeFile(sourceFile(job.archive), `${commit}\n`);
     return { file: job.archive, sha256: r.sha256, bytes: r.bytes };
   } finally {
     await git.run(["worktree", "remove", "--force", work]).catch(() => undefined);

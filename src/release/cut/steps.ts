@@ -4,7 +4,7 @@
  * run asks every step what it would do and does nothing. The first failure stops the run and
  * is reported with the steps before it, and how to resume.
  */
-import { ShoppeError } from "../../errors.js";
+import { CommandError, ShoppeError } from "../../errors.js";
 import type { Progress } from "../../log.js";
 
 /** What became of one step. */
@@ -42,7 +42,12 @@ export class ReleaseStepError extends ShoppeError {
 /** Runs `steps` in order (or, with `dryRun`, describes them). */
 export async function runSteps(
   steps: readonly ReleaseStep[],
-  o: { dryRun: boolean; progress: Progress; resumeHint: string },
+  o: {
+    dryRun: boolean;
+    progress: Progress;
+    /** After a failure: sets things right for a rerun and says how to go on. */
+    resumeHint: (outcomes: StepOutcome[]) => Promise<string>;
+  },
 ): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
   for (const [i, s] of steps.entries()) {
@@ -68,7 +73,13 @@ export async function runSteps(
         outcomes.push({ name: rest.name, status: "skipped", detail: rest.describe() });
       }
       const message = why.startsWith("failed to") ? why : `failed to ${s.name}: ${why}`;
-      const stopped = new ReleaseStepError(`${message}\n${o.resumeHint}`, outcomes, err);
+      // A program's own words (git's "index.lock exists", helm's reason) are the why.
+      const said =
+        err instanceof CommandError && err.output.trim()
+          ? `\n${err.output.trim().replace(/^/gm, "  | ")}`
+          : "";
+      const hint = await o.resumeHint(outcomes);
+      const stopped = new ReleaseStepError(`${message}${said}\n${hint}`, outcomes, err);
       if (err instanceof ShoppeError)
         Object.defineProperty(stopped, "exitCode", { value: err.exitCode });
       throw stopped;

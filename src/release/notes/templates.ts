@@ -6,11 +6,12 @@
  * templates bind text through the Markdown helpers (`md`, `code`, `link`, `cell`), which
  * escape for Markdown (src/chart/escape/markdown.ts); YAML templates through `yaml`.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { mdCell, mdCode, mdLink, mdText } from "../../chart/escape/markdown.js";
 import { shellWord } from "../../chart/escape/shell.js";
-import { InputError } from "../../errors.js";
+import { InputError, InputFileError, UsageError } from "../../errors.js";
+import { readInputText } from "../../io/read-input.js";
 import { packageRoot } from "../../package-root.js";
 
 /** The package's own templates. */
@@ -79,10 +80,11 @@ function registerHelpers(hb: HB): void {
   });
 }
 
+/** A template's text, or undefined when there is none (a FIFO or device is refused, never read). */
 async function readTemplate(dir: string, name: string): Promise<string | undefined> {
-  return readFile(path.join(dir, name), "utf8").catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") return undefined;
-    throw new InputError(`failed to read template ${path.join(dir, name)}: ${err.message}`);
+  return readInputText(path.join(dir, name)).catch((err: unknown) => {
+    if (err instanceof InputFileError && err.missing) return undefined;
+    throw err;
   });
 }
 
@@ -91,6 +93,12 @@ export async function loadTemplates(
   overrideDir?: string,
   shownOverride?: string,
 ): Promise<TemplateSet> {
+  if (overrideDir && !(await stat(overrideDir).catch(() => undefined))?.isDirectory()) {
+    // A mistyped --templates would otherwise render the package's templates without a word.
+    throw new UsageError(
+      `failed to read --templates ${shownOverride ?? overrideDir}: not a directory; name the directory holding your templates`,
+    );
+  }
   const Handlebars = (await import("handlebars")).default;
   const hb = Handlebars.create();
   registerHelpers(hb);

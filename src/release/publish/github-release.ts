@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { CheckFailedError } from "../../errors.js";
 import type { Redactor } from "../../exec/redact.js";
-import { call, GitHubError, type OctokitClient } from "../github/client.js";
+import { call, GitHubError, type OctokitClient } from "../../github/client.js";
 
 /** A release as this module needs it. */
 export interface FoundRelease {

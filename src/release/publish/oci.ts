@@ -7,9 +7,9 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { CheckFailedError, CommandError } from "../../errors.js";
+import { sha256 } from "../../helm/deps.js";
 import { isLoopback } from "../../oci/reference.js";
 import type { Helm } from "../../tools/helm.js";
-import { fileSha256 } from "../cut/package.js";
 
 /** Where the chart goes. */
 export interface OciTarget {
@@ -38,7 +38,7 @@ export async function ociArchiveSha256(
       plainHttp: plainHttp(t.repository),
     });
     const [file] = await readdir(into);
-    return file ? await fileSha256(path.join(into, file)) : undefined;
+    return file ? await sha256(path.join(into, file)) : undefined;
   } catch (err) {
     if (err instanceof CommandError && /not found|manifest unknown|404/i.test(err.output))
       return undefined;

@@ -7,11 +7,11 @@
 import path from "node:path";
 import type { Context } from "../../context.js";
 import { CheckFailedError, ShoppeError } from "../../errors.js";
+import type { OctokitClient } from "../../github/client.js";
 import type { Git } from "../../tools/git.js";
 import type { Helm } from "../../tools/helm.js";
 import type { PackagedChart } from "../cut/package.js";
 import type { ReleaseStep } from "../cut/steps.js";
-import type { OctokitClient } from "../github/client.js";
 import type { ReleaseTargets } from "../targets.js";
 import {
   createDraft,

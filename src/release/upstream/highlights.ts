@@ -6,9 +6,9 @@
  * Nothing is invented: what cannot be read is said, with the links to read it upstream.
  */
 import type { Context } from "../../context.js";
+import { call, GitHubError, type OctokitClient } from "../../github/client.js";
 import type { Mirror } from "../../mirror/mirror-file.js";
 import type { Git } from "../../tools/git.js";
-import { call, GitHubError, type OctokitClient } from "../github/client.js";
 import type { ComponentChange } from "../stack-diff.js";
 import { cloneCached, mirroredGit } from "./git-source.js";
 import { inRange, type TagPair, tagCandidates } from "./tags.js";

@@ -5,8 +5,7 @@
  * own (src/e2e/run/namespace.ts) and removes only what it created there. Whether pods really
  * run is learnt on connecting: nodes that kwok simulates make its results API-level.
  */
-import { CoreV1Api, type KubeConfig, type V1Node, VersionApi } from "@kubernetes/client-node";
-import { InputError } from "../../../errors.js";
+import { CoreV1Api, type KubeConfig, type V1Node } from "@kubernetes/client-node";
 import { KWOK_NODE_ANNOTATION } from "../kwok/nodes.js";
 import type {
   Cluster,
@@ -19,13 +18,16 @@ import type {
   ProviderCapabilities,
   ProviderContext,
 } from "../provider.js";
-import { type KubeconfigChoice, loadKubeconfig, type ResolvedKubeconfig } from "./kubeconfig.js";
+import {
+  type KubeconfigChoice,
+  loadKubeconfig,
+  type ResolvedKubeconfig,
+  servedVersion,
+  withTimeout,
+} from "./kubeconfig.js";
 
 /** Options of the existing provider: which kubeconfig and context. */
 export type ExistingProviderOptions = KubeconfigChoice;
-
-/** How long connecting may take before the cluster counts as unreachable. */
-const CONNECT_TIMEOUT_MS = 15_000;
 
 /** What connecting learnt. */
 interface Connection {
@@ -53,7 +55,7 @@ export class ExistingProvider implements ClusterProvider {
 
   async detect(): Promise<Detection> {
     try {
-      loadKubeconfig(this.choice, this.ctx.env, this.ctx.root);
+      await loadKubeconfig(this.choice, this.ctx.env, this.ctx.root);
       return { available: true };
     } catch (err) {
       return { available: false, reason: err instanceof Error ? err.message : String(err) };
@@ -62,7 +64,7 @@ export class ExistingProvider implements ClusterProvider {
 
   /** Connects once: the kubeconfig, the served version and the nodes. */
   private connect(): Promise<Connection> {
-    this.connection ??= connect(loadKubeconfig(this.choice, this.ctx.env, this.ctx.root));
+    this.connection ??= loadKubeconfig(this.choice, this.ctx.env, this.ctx.root).then(connect);
     return this.connection;
   }
 
@@ -116,7 +118,7 @@ export class ExistingProvider implements ClusterProvider {
   }
 
   async list(): Promise<ClusterSummary[]> {
-    const config = loadKubeconfig(this.choice, this.ctx.env, this.ctx.root);
+    const config = await loadKubeconfig(this.choice, this.ctx.env, this.ctx.root);
     const up = await connect(config).then(
       () => true,
       () => false,
@@ -141,17 +143,9 @@ export function isKwokNode(n: V1Node): boolean {
 }
 
 async function connect(config: ResolvedKubeconfig): Promise<Connection> {
-  const server = config.kc.getCurrentCluster()?.server ?? "";
-  let version: string;
-  try {
-    version = (await withTimeout(config.kc.makeApiClient(VersionApi).getCode())).gitVersion;
-  } catch (err) {
-    throw new InputError(
-      `failed to reach the cluster of context "${config.context}" at ${server || "(no server)"}: ${reasonOf(err)}; check --kubeconfig and --context, and that the cluster is up`,
-    );
-  }
+  const version = await servedVersion(config);
   const nodes = await listNodes(config.kc);
-  return { config, server, version, nodes };
+  return { config, server: config.kc.getCurrentCluster()?.server ?? "", version, nodes };
 }
 
 async function listNodes(kc: KubeConfig): Promise<V1Node[] | undefined> {
@@ -160,22 +154,4 @@ async function listNodes(kc: KubeConfig): Promise<V1Node[] | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function withTimeout<T>(p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer in ${CONNECT_TIMEOUT_MS / 1000}s`)),
-      CONNECT_TIMEOUT_MS,
-    );
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** The innermost message of a network failure (ECONNREFUSED, certificate errors). */
-function reasonOf(err: unknown): string {
-  let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
 }

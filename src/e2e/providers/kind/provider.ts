@@ -5,13 +5,13 @@
  * answers, or without a node image pinned by digest for the version, it refuses saying which.
  * Node sizes are the host's, so resource options are refused rather than silently ignored.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { CommandError, ShoppeError, ToolError, UsageError } from "../../../errors.js";
 import { Kind } from "../../../tools/kind.js";
 import { locate } from "../../../tools/locate.js";
-import { defaultStateRoot, validateClusterName } from "../common/state.js";
+import { defaultStateRoot, StateStore, validateClusterName } from "../common/state.js";
 import type {
   Cluster,
   ClusterProvider,
@@ -24,6 +24,12 @@ import type {
   ProviderContext,
 } from "../provider.js";
 import { kindConfig, nodeImageVersion } from "./config.js";
+
+/**
+ * The config create writes into the cluster's directory: also the mark of a cluster shoppe
+ * created, so delete never removes a kind cluster (or a directory) someone else made.
+ */
+const CONFIG_FILE = "kind.yaml";
 
 /** Options of the kind provider. */
 export interface KindProviderOptions {
@@ -40,13 +46,13 @@ export class KindProvider implements ClusterProvider {
     simulatedResources: false,
     ownsCluster: true,
   };
-  private readonly stateRoot: string;
+  private readonly store: StateStore;
 
   constructor(
     private readonly ctx: ProviderContext,
     o: KindProviderOptions = {},
   ) {
-    this.stateRoot = o.stateRoot ?? defaultStateRoot(ctx.root);
+    this.store = new StateStore(o.stateRoot ?? defaultStateRoot(ctx.root));
   }
 
   private kindPath(): string | undefined {
@@ -101,7 +107,12 @@ export class KindProvider implements ClusterProvider {
   }
 
   private dir(name: string): string {
-    return path.join(this.stateRoot, name);
+    return this.store.dir(name);
+  }
+
+  /** Whether shoppe created kind cluster `name` from this state root (it wrote the config). */
+  private owns(name: string): boolean {
+    return existsSync(path.join(this.dir(name), CONFIG_FILE));
   }
 
   private kubeconfigPath(name: string): string {
@@ -135,9 +146,20 @@ export class KindProvider implements ClusterProvider {
     validateClusterName(o.name);
     const image = this.nodeImage(o);
     const kind = await this.requireKind(`create cluster "${o.name}"`);
+    // Refused before anything starts: the cleanup of a failed create below deletes the kind
+    // cluster of that name and the directory, which must then be this run's own.
+    if ((await kind.clusters()).includes(o.name)) {
+      throw new ShoppeError(
+        `failed to create cluster "${o.name}" with kind: a kind cluster of that name exists; ${this.deleteHint(o.name)}`,
+      );
+    }
     const dir = this.dir(o.name);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const config = path.join(dir, "kind.yaml");
+    if (!this.store.claim(o.name)) {
+      throw new ShoppeError(
+        `failed to create cluster "${o.name}" with kind: ${dir} exists; remove it or pass another --name or --clusters-dir`,
+      );
+    }
+    const config = path.join(dir, CONFIG_FILE);
     writeFileSync(config, kindConfig({ name: o.name, nodes: o.nodes ?? 1, nodeImage: image }));
     const kubeconfig = this.kubeconfigPath(o.name);
     try {
@@ -157,7 +179,7 @@ export class KindProvider implements ClusterProvider {
       await kind.deleteCluster(o.name, kubeconfig).catch((e: unknown) => {
         this.ctx.logger.warn(`failed to delete kind cluster "${o.name}": ${String(e)}`);
       });
-      rmSync(dir, { recursive: true, force: true });
+      this.store.remove(o.name);
       if (o.signal?.aborted) {
         throw new ShoppeError(
           `failed to create cluster "${o.name}" with kind: interrupted; its containers were deleted`,
@@ -176,12 +198,26 @@ export class KindProvider implements ClusterProvider {
     return file;
   }
 
+  /** What to run to delete kind cluster `name`: ours through shoppe, anyone else's by hand. */
+  private deleteHint(name: string): string {
+    return this.owns(name)
+      ? `delete it first with: shoppe cluster delete --provider kind --name ${name}`
+      : `shoppe did not create it; pass another --name, or delete it yourself with: kind delete cluster --name ${name}`;
+  }
+
+  /** Deletes only a cluster shoppe created here; another kind cluster of that name is refused. */
   async delete(name: string): Promise<DeleteClusterResult> {
     validateClusterName(name);
     const kind = await this.requireKind(`delete cluster "${name}"`);
     const found = (await kind.clusters()).includes(name);
+    if (!this.owns(name)) {
+      if (!found) return { name, found: false, stopped: [] };
+      throw new ShoppeError(
+        `failed to delete cluster "${name}" with kind: ${path.join(this.dir(name), CONFIG_FILE)} is missing, so shoppe did not create it here and leaves it alone; delete it yourself with: kind delete cluster --name ${name}`,
+      );
+    }
     if (found) await kind.deleteCluster(name, this.kubeconfigPath(name));
-    rmSync(this.dir(name), { recursive: true, force: true });
+    this.store.remove(name);
     return { name, found, stopped: found ? [name] : [] };
   }
 

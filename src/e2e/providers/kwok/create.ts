@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { CoreV1Api, Health, KubeConfig, StorageV1Api, VersionApi } from "@kubernetes/client-node";
 import { CommandError, InputError, ShoppeError } from "../../../errors.js";
+import { withProgress } from "../../../log.js";
 import { writeKubeconfig } from "../common/kubeconfig.js";
 import { generatePki } from "../common/pki.js";
 import { allocatePorts, LOOPBACK } from "../common/ports.js";
@@ -90,17 +91,9 @@ class CreateRun {
   }
 
   /** Runs one step under a progress line. */
-  async step<T>(title: string, fn: () => Promise<T>): Promise<T> {
+  step<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.o.signal?.throwIfAborted();
-    const p = this.ctx.progress.start(title);
-    try {
-      const v = await fn();
-      p.succeed();
-      return v;
-    } catch (err) {
-      p.fail();
-      throw err;
-    }
+    return withProgress(this.ctx.progress, title, fn);
   }
 
   /** How to tell that `c` is ready. */

@@ -4,13 +4,14 @@
  * by kwok. No container ever runs, so results are API-level (field note 18): objects are
  * validated, scheduled and reconciled for real, but no image is pulled and no probe runs.
  */
-import { statSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { ShoppeError } from "../../../errors.js";
 import {
   type ClusterState,
   defaultStateRoot,
   isLeftover,
   liveProcesses,
+  STATE_FILE,
   StateStore,
   validateClusterName,
 } from "../common/state.js";
@@ -42,6 +43,16 @@ export function clusterStatus(st: ClusterState): ClusterSummary["status"] {
   const live = liveProcesses(st).length;
   if (live === 0) return "stopped";
   return live === st.processes.length ? "running" : "degraded";
+}
+
+/**
+ * Whether `dir` is what a create leaves when killed between claiming the directory and writing
+ * its state file: a directory holding nothing, or only that half-written file. Anything else
+ * is not ours to remove.
+ */
+function abandonedClaim(dir: string): boolean {
+  if (!lstatSync(dir).isDirectory()) return false;
+  return readdirSync(dir).every((e) => e.startsWith(`${STATE_FILE}.`) && e.endsWith(".tmp"));
 }
 
 /** A directory younger than this without a state file is a create that just claimed it. */
@@ -105,8 +116,13 @@ export class KwokProvider implements ClusterProvider {
     if (this.store.claim(name)) return;
     const st = this.store.read(name);
     if (!st) {
-      const age = Date.now() - statSync(this.store.dir(name)).mtimeMs;
-      if (age < CLAIM_GRACE_MS) {
+      const dir = this.store.dir(name);
+      if (!abandonedClaim(dir)) {
+        throw new ShoppeError(
+          `failed to create cluster "${name}": ${dir} exists and holds no kwok cluster; remove it or pass another --name or --clusters-dir`,
+        );
+      }
+      if (Date.now() - lstatSync(dir).mtimeMs < CLAIM_GRACE_MS) {
         throw new ShoppeError(`failed to create cluster "${name}": another run is creating it`);
       }
     } else {

@@ -17,6 +17,7 @@ import { runPod } from "../container-run.js";
 import type { LaunchContext, Launched, Launcher } from "../launcher.js";
 import { waitForPort, waitUntil } from "../process.js";
 import { dataOf, renderedContainer } from "../rendered.js";
+import { imageTag } from "./servicex-source.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: z2jh's values are loose data.
 type Loose = any;
@@ -185,6 +186,10 @@ async function start(c: LaunchContext): Promise<Launched> {
   const chpVersion = (
     await c.runner.run(chp, ["--version"], { timeoutMs: 10_000 }).catch(() => undefined)
   )?.stdout.trim();
+  const chpImage = renderedContainer(c.objects, "Deployment", "proxy", "chp").image;
+  const chpPinned = imageTag(chpImage);
+  const image = values.singleuser?.image;
+  const notebookImage = image?.name ? `${image.name}:${image.tag ?? "latest"}` : "z2jh's default";
   return {
     software: [
       {
@@ -196,9 +201,15 @@ async function start(c: LaunchContext): Promise<Launched> {
       },
       {
         name: "configurable-http-proxy (npm, scripts/npm/configurable-http-proxy)",
-        pinned: "5.2.0 (quay.io/jupyterhub/configurable-http-proxy:5.2.0, as rendered)",
+        pinned: `${chpPinned} (${chpImage}, as rendered)`,
         answered: chpVersion,
-        match: chpVersion === "5.2.0",
+        match: chpVersion === chpPinned,
+      },
+      {
+        name: "jupyterhub-singleuser (Jupyter Server of scripts/python/jupyterhub), spawned as a local process",
+        pinned: `the notebook image ${notebookImage}`,
+        match: false,
+        standIn: `the notebook image (${notebookImage}) is a container image the tier cannot run: JupyterHub's own single-user server, with the rendered notebook environment (extraEnv, defaultUrl), stands in for it`,
       },
     ],
   };

@@ -3,8 +3,8 @@
  * `.tools/venv/mlflow` environment, scripts/python/mlflow) runs the chart's own `mlflow server`
  * command line and environment (MLFLOW_SERVER_ALLOWED_HOSTS from its ConfigMap, the Flask
  * secret from its Secret), bound to loopback on a free port. Its backend store is what the
- * profile renders: in-memory SQLite in `ci`, the PostgreSQL the production profile names
- * (started by the tier) in `production`.
+ * profile renders: a SQLite file in the pod's `/tmp` emptyDir in `ci`, the PostgreSQL the
+ * production profile names (started by the tier) in `production`.
  */
 import path from "node:path";
 import { httpCall } from "../../access/http.js";

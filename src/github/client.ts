@@ -1,13 +1,30 @@
 /**
- * The GitHub REST client of the release commands: octokit (loaded only here), with its retry
- * plugin (5xx and dropped connections, with backoff) and its throttling plugin (primary and
- * secondary rate limits, waiting as `retry-after` says) configured, and every message it logs
- * or throws redacted. The token travels in the Authorization header only. `timeScale` scales
- * every wait (1 = seconds as GitHub means them; tests pass a small value).
+ * The GitHub REST client of every command that talks to GitHub (release publishing, release
+ * notes' upstream highlights, bump's pull requests): octokit (loaded only here), with its
+ * retry plugin (5xx and dropped connections, with backoff) and its throttling plugin (primary
+ * and secondary rate limits, waiting as `retry-after` says) configured, and every message it
+ * logs or throws redacted. The token comes from the environment only and travels in the
+ * Authorization header only. `timeScale` scales every wait (1 = seconds as GitHub means them;
+ * tests pass a small value).
  */
-import { ShoppeError } from "../../errors.js";
-import type { Redactor } from "../../exec/redact.js";
-import type { Logger } from "../../log.js";
+import { ShoppeError, UsageError } from "../errors.js";
+import type { Redactor } from "../exec/redact.js";
+import type { Logger } from "../log.js";
+import { isLoopback } from "../oci/reference.js";
+
+/** The GitHub token from the environment (GITHUB_TOKEN, else SHOPPE_GITHUB_TOKEN), if any. */
+export function githubToken(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_TOKEN || env.SHOPPE_GITHUB_TOKEN || undefined;
+}
+
+/** The API URL (a flag's or setting's value), refused unless https (or http on this machine): the token travels to it. */
+export function githubApi(api: string): string {
+  const url = URL.canParse(api) ? new URL(api) : undefined;
+  if (url?.protocol === "https:" || (url?.protocol === "http:" && isLoopback(url.host))) return api;
+  throw new UsageError(
+    `failed to use the GitHub API ${JSON.stringify(api)}: ${url ? "not https, and the token would travel in clear text" : "not a URL"}; set --github-api (SHOPPE_GITHUB_API, GITHUB_API_URL) to an https:// URL`,
+  );
+}
 
 /** Where and how to reach GitHub. */
 export interface GitHubAccess {
@@ -58,7 +75,7 @@ export async function openGitHub(
   return new Octokit({
     ...(access.token ? { auth: access.token } : {}),
     baseUrl: access.api.replace(/\/+$/, ""),
-    userAgent: "coffea-shoppe-release",
+    userAgent: "coffea-shoppe",
     log: {
       debug: (m: string) => deps.logger.debug(say(m)),
       info: (m: string) => deps.logger.debug(say(m)),
@@ -69,7 +86,7 @@ export async function openGitHub(
     throttle: {
       // A distinct id per client: the plugin's write spacing is kept per id, so one run
       // never waits for another's.
-      id: `shoppe-release-${process.pid}-${++sequence}`,
+      id: `shoppe-${process.pid}-${++sequence}`,
       retryAfterBaseValue: 1000 * scale,
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, n: number) => {
