@@ -69,17 +69,21 @@ export function chooseTarget(
   return o.wanted;
 }
 
-/** Images a release names, from its annotation or (lacking one) its archive's values. */
+/**
+ * Images a release names, from its annotation or (lacking one) its archive's values; an
+ * archive that cannot be fetched or read is not fatal (the caller reports the images as not
+ * derived, with this reason).
+ */
 async function imagesOf(
   release: ChartRelease | undefined,
   from: "annotation" | "values",
-): Promise<ChartImage[] | undefined> {
-  if (!release) return undefined;
-  if (from === "annotation") return annotationImages(release.annotations);
+): Promise<{ images?: ChartImage[]; why?: string }> {
+  if (!release) return {};
+  if (from === "annotation") return { images: annotationImages(release.annotations) };
   try {
-    return valuesImages(await readChartArchive(await release.archive()));
-  } catch {
-    return undefined; // archive unavailable or unreadable: reported by the caller
+    return { images: valuesImages(await readChartArchive(await release.archive())) };
+  } catch (err) {
+    return { why: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -105,11 +109,11 @@ export async function planBump(
   }
   const annotated = annotationImages(next.annotations) !== undefined;
   const imagesFrom = annotated ? "annotation" : "values";
-  const nextImages = await imagesOf(next, imagesFrom);
-  const currentImages = await imagesOf(current, imagesFrom);
+  const { images: nextImages, why: unread } = await imagesOf(next, imagesFrom);
+  const { images: currentImages } = await imagesOf(current, imagesFrom);
   let images: ImageBump[] = [];
   if (!nextImages) {
-    const why = `${s.chart} ${to} has no artifacthub.io/images annotation and its archive could not be read`;
+    const why = `${s.chart} ${to} has no artifacthub.io/images annotation and its archive could not be read (${unread})`;
     if (c.images.length) unknown.push(`images: ${why}; check every image tag by hand`);
   } else {
     images = c.images.map((img) => bumpImage(img, currentImages, nextImages));
